@@ -24,27 +24,34 @@ int time_parse_date(const char *s, int *y, int *m, int *d) __attribute__((warn_u
 
 /* Strict RFC 3339 date-time with a mandatory zone: "2026-11-26T09:30:00+08:00",
  * "2026-11-26T01:30:00Z", fractional seconds allowed (kept to microseconds),
- * 'T' or 't' or ' ' separator. 0 on success, -1 otherwise (out untouched). */
+ * 'T' or 't' or ' ' separator. 0 on success, -1 otherwise (out untouched).
+ * The date follows time_parse_date; a leap second (:60) is refused. */
 int time_parse_rfc3339(const char *s, int64_t *us_out) __attribute__((warn_unused_result));
 
 /* Formats an instant in the given offset: "2026-11-26T09:30:00+08:00" (seconds
- * precision). buf must hold at least 32 bytes. Returns buf. */
+ * precision, truncated; offset 0 is written "Z"). buf must hold at least 32
+ * bytes. Returns buf. */
 char *time_format_rfc3339(int64_t us, int offset_min, char *buf, size_t len);
 
-/* Local civil date and minute-of-day of an instant at a fixed offset. */
+/* Local civil date and minute-of-day of an instant at a fixed offset. Any
+ * output pointer may be NULL. */
 void time_local(int64_t us, int offset_min, int *y, int *m, int *d, int *minute_of_day);
 
 /* The calendar quarter containing an instant in local time, as "2026Q4"
  * (buf of at least 8 bytes). Returns buf. */
 char *time_quarter_of(int64_t us, int offset_min, char *buf, size_t len);
 
-/* Parses "2026Q4" (also "2026q4"). 0 on success, -1 otherwise. */
+/* Parses "2026Q4" (also "2026q4"), year 1900..2999. 0 on success, -1 otherwise. */
 int time_quarter_parse(const char *s, int *year, int *quarter) __attribute__((warn_unused_result));
 
-/* First instant of a quarter, and of the next one, in local time. */
+/* First instant of a quarter in local time. quarter rolls over (5 is Q1 of
+ * the next year, 0 is Q4 of the previous), so a quarter is the half-open
+ * [time_quarter_start(y, q, off), time_quarter_start(y, q + 1, off)). */
 int64_t time_quarter_start(int year, int quarter, int offset_min);
 
-/* Whole years between two civil dates (age, years of practice). */
+/* Whole years between two civil dates (age, years of practice): the year is
+ * complete on the same month and day (29 February: on 1 March in a common
+ * year). Negative when the second date is earlier. */
 int time_years_between(int y0, int m0, int d0, int y1, int m1, int d1);
 
 #endif
