@@ -57,6 +57,7 @@ struct db {
     int sock;
     TAILQ_HEAD(, db_job) queue;
     db_job_t *current;
+    bool destroying;
     db_ready_fn ready_fn;
     void *ready_arg;
 };
@@ -127,6 +128,12 @@ void db_job_add(db_job_t *job, const char *sql, int nparams, const char *const *
 void db_job_submit(db_job_t *job)
 {
     db_t *db = job->db;
+    if (db->destroying) {
+        if (job->done)
+            job->done(job, false, "shutting down", job->arg);
+        s_job_free(job);
+        return;
+    }
     TAILQ_INSERT_TAIL(&db->queue, job, link);
     if (!db->current && db->state == ST_READY)
         event_active(db->ev_kick, 0, 0);
@@ -487,6 +494,7 @@ void db_destroy(db_t **self_p)
     db_t *db = *self_p;
     if (!db)
         return;
+    db->destroying = true;
     if (db->current) {
         db_job_t *job = db->current;
         db->current = NULL;

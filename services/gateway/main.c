@@ -1,0 +1,75 @@
+/* gatewayd — the HTTP edge for external systems. See services/gateway/gateway.h. */
+#include "gateway.h"
+
+#include "fayuan/log.h"
+
+#include <stdlib.h>
+
+static gateway_t s_gw;
+
+static const cf_row_t s_rows[] = {
+    {"gateway", "http_addr", CF_STR, &s_gw.http_addr, "127.0.0.1", false, 0, 0},
+    {"gateway", "http_port", CF_INT, &s_gw.http_port, "8348", false, 1, 65535},
+    {"gateway", "hotline_secret", CF_STR, &s_gw.hotline_secret, NULL, true, 0, 0},
+    {"gateway", "quality_secret", CF_STR, &s_gw.quality_secret, NULL, true, 0, 0},
+    {"gateway", "replay_window_s", CF_INT, &s_gw.replay_window_s, "300", true, 1, 86400},
+    {"gateway", "max_body_bytes", CF_INT, &s_gw.max_body_bytes, "4194304", true, 1024,
+     64 * 1024 * 1024},
+    {"gateway", "max_batch", CF_INT, &s_gw.max_batch, "1000", true, 1, GW_MAX_RECORDS},
+    {"gateway", "max_backlog", CF_INT, &s_gw.max_backlog, "50000", true, 100, 10000000},
+};
+
+static int s_init(daemon_t *d, void *svc)
+{
+    gateway_t *gw = svc;
+    gw->d = d;
+    gw->lawyers = json_object();
+    gw_commit_init(gw);
+    char err[256];
+    consumer_config_t cc = {
+        .producer = "registry",
+        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
+        .apply = gw_registry_apply,
+        .finish = gw_registry_finish,
+        .arg = gw,
+    };
+    gw->registry = consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err);
+    if (!gw->registry) {
+        log_error("%s", err);
+        return -1;
+    }
+    return gw_http_start(gw);
+}
+
+static void s_on_db_ready(daemon_t *d, void *svc)
+{
+    gateway_t *gw = svc;
+    if (!gw->lawyers_loaded)
+        gw_lawyers_load(gw);
+    consumer_start(gw->registry);
+}
+
+static void s_fini(daemon_t *d, void *svc)
+{
+    gateway_t *gw = svc;
+    gw_commit_fini(gw);
+    gw_http_stop(gw);
+    consumer_destroy(&gw->registry);
+    json_decref(gw->lawyers);
+}
+
+int main(int argc, char **argv)
+{
+    daemon_spec_t spec = {
+        .name = "gateway",
+        .migrations = gateway_migrations,
+        .nmigrations = gateway_migrations_count,
+        .rows = s_rows,
+        .nrows = sizeof s_rows / sizeof s_rows[0],
+        .init = s_init,
+        .on_db_ready = s_on_db_ready,
+        .fini = s_fini,
+    };
+    int rc = daemon_main(argc, argv, &spec, &s_gw);
+    return rc;
+}
