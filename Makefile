@@ -40,6 +40,9 @@ LIBCOMMON := $(BUILD)/lib/libfayuan.a
 
 .PHONY: all test unit bench run stop format format-check clean fuzz
 .SECONDARY:
+ifndef V
+.SILENT:
+endif
 
 all: $(DAEMONS) $(CTL)
 

@@ -29,6 +29,7 @@ typedef struct {
     char *type;
     char *center;
     int64_t occurred_at;
+    int64_t origin_at;
     uint8_t *payload;
     size_t len;
 } s_item_t;
@@ -42,12 +43,14 @@ struct outbox_batch {
 
 static const char s_insert_sql[] =
     "WITH h AS (UPDATE outbox_head SET seq = seq + $1 RETURNING seq - $1 AS base) "
-    "INSERT INTO outbox (seq, type, center, occurred_at, recorded_at, payload) "
-    "SELECT h.base + e.ord, e.type, e.center, e.occ, "
-    "       (extract(epoch FROM clock_timestamp()) * 1000000)::bigint, decode(e.payload, 'hex') "
-    "FROM h, unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) "
-    "     WITH ORDINALITY AS e(type, center, occ, payload, ord) "
-    "RETURNING seq, event_id::text, recorded_at";
+    "INSERT INTO outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
+    "SELECT h.base + e.ord, e.type, e.center, e.occ, n.now, "
+    "       CASE WHEN e.origin = 0 THEN n.now ELSE e.origin END, decode(e.payload, 'hex') "
+    "FROM h, (SELECT (extract(epoch FROM clock_timestamp()) * 1000000)::bigint AS now) n, "
+    "     unnest($2::text[], $3::text[], $4::bigint[], $5::text[], $6::bigint[]) "
+    "     WITH ORDINALITY AS e(type, center, occ, payload, origin, ord) "
+    "ORDER BY e.ord "
+    "RETURNING seq, event_id::text, recorded_at, origin_at";
 
 outbox_t *outbox_new(const char *producer, bus_pub_t *pub)
 {
@@ -87,6 +90,13 @@ outbox_batch_t *outbox_batch_new(outbox_t *ob)
 void outbox_batch_add(outbox_batch_t *b, const char *type, const char *center, int64_t occurred_at,
                       const ProtobufCMessage *payload)
 {
+    outbox_batch_add_traced(b, type, center, occurred_at, 0, payload);
+}
+
+void outbox_batch_add_traced(outbox_batch_t *b, const char *type, const char *center,
+                             int64_t occurred_at, int64_t origin_at,
+                             const ProtobufCMessage *payload)
+{
     if (b->n == b->cap) {
         b->cap = b->cap ? b->cap * 2 : 8;
         b->items = realloc(b->items, b->cap * sizeof *b->items);
@@ -97,6 +107,7 @@ void outbox_batch_add(outbox_batch_t *b, const char *type, const char *center, i
     it->type = strdup(type);
     it->center = strdup(center);
     it->occurred_at = occurred_at;
+    it->origin_at = origin_at;
     it->len = protobuf_c_message_get_packed_size(payload);
     it->payload = malloc(it->len ? it->len : 1);
     protobuf_c_message_pack(payload, it->payload);
@@ -111,7 +122,8 @@ void outbox_batch_stage(outbox_batch_t *b, db_job_t *job)
 {
     if (b->n == 0)
         return;
-    pgarr_t types, centers, occ, payloads;
+    pgarr_t types, centers, occ, payloads, origins;
+    pgarr_init(&origins);
     pgarr_init(&types);
     pgarr_init(&centers);
     pgarr_init(&occ);
@@ -121,17 +133,19 @@ void outbox_batch_stage(outbox_batch_t *b, db_job_t *job)
         pgarr_add(&centers, b->items[i].center);
         pgarr_add_int(&occ, b->items[i].occurred_at);
         pgarr_add_hex(&payloads, b->items[i].payload, b->items[i].len);
+        pgarr_add_int(&origins, b->items[i].origin_at);
     }
     char n[24];
     snprintf(n, sizeof n, "%zu", b->n);
     const char *params[] = {n, pgarr_str(&types), pgarr_str(&centers), pgarr_str(&occ),
-                            pgarr_str(&payloads)};
+                            pgarr_str(&payloads), pgarr_str(&origins)};
     b->result_index = db_job_pending_count(job);
-    db_job_add(job, s_insert_sql, 5, params);
+    db_job_add(job, s_insert_sql, 6, params);
     pgarr_free(&types);
     pgarr_free(&centers);
     pgarr_free(&occ);
     pgarr_free(&payloads);
+    pgarr_free(&origins);
 }
 
 void outbox_batch_finish(outbox_batch_t **b_p, db_job_t *job, bool committed)
@@ -141,18 +155,25 @@ void outbox_batch_finish(outbox_batch_t **b_p, db_job_t *job, bool committed)
         return;
     const PGresult *res = b->result_index >= 0 ? db_job_result(job, b->result_index) : NULL;
     if (committed && res && PQntuples(res) == (int)b->n) {
-        /* RETURNING follows the insert order, which is ord order. */
-        for (size_t i = 0; i < b->n; i++) {
+        /* seq = base + position in the batch; match on it rather than on the
+         * order RETURNING happens to use. */
+        uint64_t base = UINT64_MAX;
+        for (int r = 0; r < PQntuples(res); r++)
+            if ((uint64_t)db_int64(res, r, 0) < base)
+                base = (uint64_t)db_int64(res, r, 0);
+        for (int r = 0; r < PQntuples(res); r++) {
             Fayuan__Envelope env = FAYUAN__ENVELOPE__INIT;
+            env.seq = (uint64_t)db_int64(res, r, 0);
+            const s_item_t *it = &b->items[env.seq - base];
             env.producer = b->ob->producer;
-            env.seq = (uint64_t)db_int64(res, (int)i, 0);
-            env.event_id = (char *)db_value(res, (int)i, 1);
-            env.type = b->items[i].type;
-            env.center = b->items[i].center;
-            env.occurred_at = b->items[i].occurred_at;
-            env.recorded_at = db_int64(res, (int)i, 2);
-            env.payload.data = b->items[i].payload;
-            env.payload.len = b->items[i].len;
+            env.event_id = (char *)db_value(res, r, 1);
+            env.type = it->type;
+            env.center = it->center;
+            env.occurred_at = it->occurred_at;
+            env.recorded_at = db_int64(res, r, 2);
+            env.origin_at = db_int64(res, r, 3);
+            env.payload.data = it->payload;
+            env.payload.len = it->len;
             if (b->ob->pub && bus_publish(b->ob->pub, &env) != 0)
                 log_debug("doorbell for seq %llu not sent; consumers will catch up",
                           (unsigned long long)env.seq);
@@ -186,6 +207,7 @@ Fayuan__Envelope *outbox_row_envelope(const char *producer, const PGresult *res,
     env.center = (char *)(db_value(res, row, 3) ? db_value(res, row, 3) : "");
     env.occurred_at = db_int64(res, row, 4);
     env.recorded_at = db_int64(res, row, 5);
+    env.origin_at = db_int64(res, row, 7);
     env.payload.data = payload;
     env.payload.len = len;
     /* Round-trip through the wire format so every envelope a consumer holds

@@ -32,6 +32,7 @@ typedef struct {
     s_window_t *win;
     size_t nwin;
     json_t *index; /* "center\x1flawyer" -> window index */
+    json_t *origin; /* external id -> origin_at of its envelope (this batch) */
     outbox_batch_t *events;
     bool retract_pending; /* stage 2 ended with the retraction UPDATE */
 } s_state_t;
@@ -77,12 +78,17 @@ static void s_state_free(s_state_t *st)
     }
     free(st->win);
     json_decref(st->index);
+    json_decref(st->origin);
     free(st);
 }
 
 /* Stage 0: store the sessions. */
 static db_next_t s_store(consumer_apply_t *a)
 {
+    s_state_t *st = calloc(1, sizeof *st);
+    a->state = st;
+    st->index = json_object();
+    st->origin = json_object();
     pgarr_t ids, centers, lawyers, ins, ats;
     pgarr_init(&ids);
     pgarr_init(&centers);
@@ -105,6 +111,8 @@ static db_next_t s_store(consumer_apply_t *a)
         pgarr_add(&lawyers, ev->lawyer);
         pgarr_add(&ins, ev->sign_in ? "t" : "f");
         pgarr_add_int(&ats, ev->at);
+        json_object_set_new(st->origin, ev->external_id,
+                            json_integer(env->origin_at ? env->origin_at : env->recorded_at));
         n++;
         fayuan__hotline_session__free_unpacked(ev, NULL);
     }
@@ -128,9 +136,7 @@ static db_next_t s_read_windows(roster_t *r, consumer_apply_t *a)
     if (PQntuples(res) == 0)
         return DB_COMMIT; /* every session was a resend */
     int64_t max = (int64_t)r->max_shift_hours * 3600 * 1000000;
-    s_state_t *st = calloc(1, sizeof *st);
-    a->state = st;
-    st->index = json_object();
+    s_state_t *st = a->state;
     st->win = calloc((size_t)PQntuples(res), sizeof *st->win);
     for (int i = 0; i < PQntuples(res); i++) {
         const char *center = db_value(res, i, 0), *lawyer = db_value(res, i, 1);
@@ -252,7 +258,10 @@ static db_next_t s_pair(roster_t *r, consumer_apply_t *a)
             ev.working_hours = wh;
             ev.rule_code = (char *)code;
             ev.source = source;
-            outbox_batch_add(st->events, "ShiftCompleted", win->center, out->at, &ev.base);
+            json_int_t o1 = json_integer_value(json_object_get(st->origin, in->id));
+            json_int_t o2 = json_integer_value(json_object_get(st->origin, out->id));
+            outbox_batch_add_traced(st->events, "ShiftCompleted", win->center, out->at,
+                                    o1 > o2 ? o1 : o2, &ev.base);
         }
         free(pairs);
         free(l->evs);

@@ -9,6 +9,7 @@ CREATE TABLE outbox (
     center       text NOT NULL,
     occurred_at  bigint NOT NULL,            -- unix microseconds
     recorded_at  bigint NOT NULL,            -- unix microseconds
+    origin_at    bigint NOT NULL,            -- see Envelope.origin_at
     payload      bytea NOT NULL
 );
 

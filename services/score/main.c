@@ -1,0 +1,92 @@
+/* scored — points, quarter totals and tiers. See services/score/score.h. */
+#include "score.h"
+
+#include "fayuan/log.h"
+
+#include <string.h>
+
+static score_t s_score;
+
+static const cf_row_t s_rows[] = {
+    {"score", "green_permille", CF_INT, &s_score.green_permille, "300", false, 0, 1000},
+    {"score", "red_permille", CF_INT, &s_score.red_permille, "900", false, 0, 1000},
+    {"score", "tier_delay_ms", CF_INT, &s_score.tier_delay_ms, "20", true, 0, 60000},
+};
+
+static int s_init(daemon_t *d, void *svc)
+{
+    score_t *s = svc;
+    s->d = d;
+    if (s->green_permille > s->red_permille) {
+        log_error("configuration: [score] green_permille must not exceed red_permille");
+        return -1;
+    }
+    s->policy = (tier_policy_t){s->green_permille, s->red_permille};
+    score_standings_init(s);
+    char err[256];
+    consumer_config_t reg = {
+        .producer = "registry",
+        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
+        .apply = score_apply_registry,
+        .finish = score_finish_registry,
+        .arg = s,
+    };
+    consumer_config_t ros = {
+        .producer = "roster",
+        .endpoint = daemon_pub_endpoint(&d->cfg, "roster"),
+        .apply = score_apply_roster,
+        .finish = score_finish_roster,
+        .arg = s,
+    };
+    s->registry = consumer_new(d->base, d->zctx, d->db, &reg, err, sizeof err);
+    s->roster = s->registry ? consumer_new(d->base, d->zctx, d->db, &ros, err, sizeof err) : NULL;
+    if (!s->roster) {
+        log_error("%s", err);
+        return -1;
+    }
+    return 0;
+}
+
+static void s_on_db_ready(daemon_t *d, void *svc)
+{
+    score_t *s = svc;
+    consumer_start(s->registry);
+    consumer_start(s->roster);
+    /* Standings may be stale after a restart: recompute the default center. */
+    score_mark_dirty(s, d->cfg.center);
+}
+
+static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd, void *svc)
+{
+    score_t *s = svc;
+    if (strcmp(cmd->command, "standings") == 0)
+        score_cmd_standings(s, req, cmd);
+    else if (strcmp(cmd->command, "stats") == 0)
+        score_cmd_stats(s, req);
+    else
+        bus_ctl_reply_error(req, "unknown_command", "积分服务不支持此命令");
+}
+
+static void s_fini(daemon_t *d, void *svc)
+{
+    score_t *s = svc;
+    consumer_destroy(&s->registry);
+    consumer_destroy(&s->roster);
+    score_standings_fini(s);
+}
+
+int main(int argc, char **argv)
+{
+    daemon_spec_t spec = {
+        .name = "score",
+        .migrations = score_migrations,
+        .nmigrations = score_migrations_count,
+        .rows = s_rows,
+        .nrows = sizeof s_rows / sizeof s_rows[0],
+        .init = s_init,
+        .on_db_ready = s_on_db_ready,
+        .command = s_command,
+        .fini = s_fini,
+    };
+    return daemon_main(argc, argv, &spec, &s_score);
+}

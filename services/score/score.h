@@ -1,0 +1,57 @@
+/* score — scored: the points ledger (Annex 1 from the rules table), quarter
+ * totals, and provisional green/blue/red standings recomputed asynchronously
+ * after changes, coalescing bursts; TierChanged is published only for
+ * lawyers whose tier changed. */
+#ifndef FAYUAN_SCORE_H
+#define FAYUAN_SCORE_H
+
+#include "score_tier.h"
+
+#include "fayuan/consumer.h"
+#include "fayuan/daemon.h"
+
+#include <jansson.h>
+
+extern const migration_t score_migrations[];
+extern const size_t score_migrations_count;
+
+#define SCORE_LAT_SAMPLES 200000
+
+typedef struct {
+    /* settings ([score]) */
+    int green_permille;
+    int red_permille;
+    int tier_delay_ms;
+    /* runtime */
+    daemon_t *d;
+    tier_policy_t policy;
+    consumer_t *registry;
+    consumer_t *roster;
+    json_t *dirty;     /* centers whose standings must be recomputed */
+    bool recomputing;
+    struct event *ev_recompute;
+    /* ripple latency: origins of applied events not yet in a recompute */
+    int64_t *waiting;
+    size_t nwaiting, capwaiting;
+    int64_t *lat; /* ring of latencies, microseconds */
+    size_t nlat, latpos;
+    uint64_t m_entries, m_recomputes, m_tier_changes;
+} score_t;
+
+/* score_apply.c: roster and registry events */
+db_next_t score_apply_roster(consumer_apply_t *a, void *arg);
+void score_finish_roster(consumer_apply_t *a, bool committed, void *arg);
+db_next_t score_apply_registry(consumer_apply_t *a, void *arg);
+void score_finish_registry(consumer_apply_t *a, bool committed, void *arg);
+
+/* score_standings.c */
+void score_standings_init(score_t *s);
+void score_standings_fini(score_t *s);
+void score_mark_dirty(score_t *s, const char *center);
+void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+void score_cmd_stats(score_t *s, bus_ctl_req_t *req);
+
+/* Points as a JSON number: whole points as integers, else with decimals. */
+json_t *score_points_json(int64_t centi);
+
+#endif

@@ -1,0 +1,333 @@
+/* score_standings — provisional standings. After changes, a center is marked
+ * dirty and a timer (tier_delay_ms) coalesces a burst into one recompute:
+ * read every ranked member's quarter total, rank them (score_tier), and
+ * write and publish TierChanged only where a tier changed. Also the staff
+ * commands "standings" (ranked live from the totals) and "stats". */
+#include "score.h"
+
+#include "events.pb-c.h"
+#include "fayuan/log.h"
+#include "fayuan/pgarr.h"
+#include "fayuan/timeutil.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* The ranked population: active members of any pool of the center. */
+static const char s_ranked_sql[] =
+    "SELECT l.licence, l.name, coalesce(t.points_centi, 0), coalesce(s.tier, '') "
+    "FROM lawyers l "
+    "LEFT JOIN totals t ON t.center = l.center AND t.quarter = $2 AND t.lawyer = l.licence "
+    "LEFT JOIN standings s ON s.center = l.center AND s.quarter = $2 AND s.lawyer = l.licence "
+    "WHERE l.center = $1 AND l.status = 'active' AND cardinality(l.pools) > 0";
+
+static const char s_upsert_sql[] =
+    "INSERT INTO standings (center, quarter, lawyer, points_centi, position, ranked, tier) "
+    "SELECT $1, $2, * FROM unnest($3::text[], $4::bigint[], $5::int[], $6::int[], $7::text[]) "
+    "ON CONFLICT (center, quarter, lawyer) DO UPDATE SET points_centi = excluded.points_centi, "
+    "  position = excluded.position, ranked = excluded.ranked, tier = excluded.tier, "
+    "  updated_at = now()";
+
+json_t *score_points_json(int64_t centi)
+{
+    if (centi % 100 == 0)
+        return json_integer((json_int_t)(centi / 100));
+    return json_real((double)centi / 100.0);
+}
+
+/* ---- recompute ---------------------------------------------------------- */
+
+typedef struct {
+    score_t *s;
+    char center[64];
+    char quarter[8];
+    int64_t *origins; /* events this recompute covers, for ripple latency */
+    size_t norigins;
+    outbox_batch_t *events;
+    size_t changed;
+} s_recompute_t;
+
+static void s_schedule(score_t *s, int delay_ms)
+{
+    struct timeval tv = {delay_ms / 1000, (delay_ms % 1000) * 1000};
+    if (!evtimer_pending(s->ev_recompute, NULL))
+        evtimer_add(s->ev_recompute, &tv);
+}
+
+void score_mark_dirty(score_t *s, const char *center)
+{
+    json_object_set_new(s->dirty, center, json_true());
+    if (!s->recomputing)
+        s_schedule(s, s->tier_delay_ms);
+}
+
+static db_next_t s_recompute_step(db_job_t *job, void *arg)
+{
+    s_recompute_t *rc = arg;
+    if (rc->events)
+        return DB_COMMIT;
+    const PGresult *res = db_job_result(job, 0);
+    size_t n = (size_t)PQntuples(res);
+    int64_t *points = calloc(n + 1, sizeof *points);
+    int *position = calloc(n + 1, sizeof *position);
+    tier_t *tier = calloc(n + 1, sizeof *tier);
+    for (size_t i = 0; i < n; i++)
+        points[i] = db_int64(res, (int)i, 2);
+    tier_compute(points, n, &rc->s->policy, position, tier);
+    pgarr_t lawyers, pts, pos, ranked, tiers;
+    pgarr_init(&lawyers);
+    pgarr_init(&pts);
+    pgarr_init(&pos);
+    pgarr_init(&ranked);
+    pgarr_init(&tiers);
+    rc->events = outbox_batch_new(rc->s->d->outbox);
+    int64_t origin = 0;
+    for (size_t i = 0; i < rc->norigins; i++)
+        if (origin == 0 || rc->origins[i] < origin)
+            origin = rc->origins[i];
+    for (size_t i = 0; i < n; i++) {
+        tier_t old = tier_parse(db_value(res, (int)i, 3));
+        if (old == tier[i])
+            continue;
+        const char *licence = db_value(res, (int)i, 0);
+        pgarr_add(&lawyers, licence);
+        pgarr_add_int(&pts, points[i]);
+        pgarr_add_int(&pos, position[i]);
+        pgarr_add_int(&ranked, (int64_t)n);
+        pgarr_add(&tiers, tier_name(tier[i]));
+        Fayuan__TierChanged ev = FAYUAN__TIER_CHANGED__INIT;
+        ev.lawyer = (char *)licence;
+        ev.quarter = rc->quarter;
+        ev.old_tier = (char *)tier_name(old);
+        ev.new_tier = (char *)tier_name(tier[i]);
+        ev.points_centi = points[i];
+        ev.position = position[i];
+        ev.ranked = (int32_t)n;
+        ev.final = false;
+        outbox_batch_add_traced(rc->events, "TierChanged", rc->center, time_now_us(), origin,
+                                &ev.base);
+        rc->changed++;
+    }
+    if (rc->changed > 0) {
+        const char *params[] = {rc->center,        rc->quarter,       pgarr_str(&lawyers),
+                                pgarr_str(&pts),   pgarr_str(&pos),   pgarr_str(&ranked),
+                                pgarr_str(&tiers)};
+        db_job_add(job, s_upsert_sql, 7, params);
+        outbox_batch_stage(rc->events, job);
+    }
+    pgarr_free(&lawyers);
+    pgarr_free(&pts);
+    pgarr_free(&pos);
+    pgarr_free(&ranked);
+    pgarr_free(&tiers);
+    free(points);
+    free(position);
+    free(tier);
+    return rc->changed > 0 ? DB_NEXT : DB_COMMIT;
+}
+
+static void s_start_next(score_t *s);
+
+static void s_recompute_done(db_job_t *job, bool committed, const char *error, void *arg)
+{
+    s_recompute_t *rc = arg;
+    score_t *s = rc->s;
+    outbox_batch_finish(&rc->events, job, committed);
+    if (committed) {
+        s->m_recomputes++;
+        s->m_tier_changes += rc->changed;
+        int64_t now = time_now_us();
+        for (size_t i = 0; i < rc->norigins; i++) {
+            s->lat[s->latpos] = now - rc->origins[i];
+            s->latpos = (s->latpos + 1) % SCORE_LAT_SAMPLES;
+            if (s->nlat < SCORE_LAT_SAMPLES)
+                s->nlat++;
+        }
+        free(rc->origins);
+    } else {
+        log_warn("recomputing standings of %s failed: %s; will retry", rc->center,
+                 error ? error : "?");
+        json_object_set_new(s->dirty, rc->center, json_true());
+        /* Give the origins back so their latency is still measured. */
+        for (size_t i = 0; i < rc->norigins; i++) {
+            if (s->nwaiting == s->capwaiting) {
+                s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
+                s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
+            }
+            s->waiting[s->nwaiting++] = rc->origins[i];
+        }
+        free(rc->origins);
+    }
+    free(rc);
+    s->recomputing = false;
+    s_start_next(s);
+}
+
+static void s_start_next(score_t *s)
+{
+    if (s->recomputing)
+        return;
+    void *iter = json_object_iter(s->dirty);
+    if (!iter)
+        return;
+    s_recompute_t *rc = calloc(1, sizeof *rc);
+    rc->s = s;
+    snprintf(rc->center, sizeof rc->center, "%s", json_object_iter_key(iter));
+    json_object_del(s->dirty, rc->center);
+    time_quarter_of(time_now_us(), s->d->cfg.utc_offset, rc->quarter, sizeof rc->quarter);
+    /* Every applied event so far is covered by this recompute once it commits. */
+    rc->origins = s->waiting;
+    rc->norigins = s->nwaiting;
+    s->waiting = NULL;
+    s->nwaiting = s->capwaiting = 0;
+    s->recomputing = true;
+    const char *params[] = {rc->center, rc->quarter};
+    db_job_t *job = db_job_new(s->d->db, s_recompute_step, s_recompute_done, rc);
+    db_job_add(job, s_ranked_sql, 2, params);
+    db_job_submit(job);
+}
+
+static void s_on_timer(evutil_socket_t fd, short what, void *arg)
+{
+    s_start_next(arg);
+}
+
+void score_standings_init(score_t *s)
+{
+    s->dirty = json_object();
+    s->ev_recompute = evtimer_new(s->d->base, s_on_timer, s);
+    s->lat = calloc(SCORE_LAT_SAMPLES, sizeof *s->lat);
+}
+
+void score_standings_fini(score_t *s)
+{
+    if (s->ev_recompute)
+        event_free(s->ev_recompute);
+    json_decref(s->dirty);
+    free(s->waiting);
+    free(s->lat);
+}
+
+/* ---- commands ----------------------------------------------------------- */
+
+typedef struct {
+    score_t *s;
+    bus_ctl_req_t *req;
+    char center[64];
+    char quarter[8];
+} s_query_t;
+
+typedef struct {
+    int64_t points;
+    int position;
+    tier_t tier;
+    const char *licence, *name;
+} s_member_t;
+
+static int s_by_position(const void *a, const void *b)
+{
+    const s_member_t *x = a, *y = b;
+    if (x->position != y->position)
+        return x->position - y->position;
+    return strcmp(x->licence, y->licence);
+}
+
+static void s_standings_done(db_job_t *job, bool committed, const char *error, void *arg)
+{
+    s_query_t *q = arg;
+    const PGresult *res = db_job_result(job, 0);
+    if (!committed || !res) {
+        bus_ctl_reply_error(q->req, "db_error", "查询失败，请稍后重试");
+        free(q);
+        return;
+    }
+    size_t n = (size_t)PQntuples(res);
+    int64_t *points = calloc(n + 1, sizeof *points);
+    int *position = calloc(n + 1, sizeof *position);
+    tier_t *tier = calloc(n + 1, sizeof *tier);
+    s_member_t *m = calloc(n + 1, sizeof *m);
+    for (size_t i = 0; i < n; i++)
+        points[i] = db_int64(res, (int)i, 2);
+    tier_compute(points, n, &q->s->policy, position, tier);
+    for (size_t i = 0; i < n; i++)
+        m[i] = (s_member_t){points[i], position[i], tier[i], db_value(res, (int)i, 0),
+                            db_value(res, (int)i, 1)};
+    qsort(m, n, sizeof *m, s_by_position);
+    json_t *members = json_array();
+    for (size_t i = 0; i < n; i++)
+        json_array_append_new(members,
+                              json_pack("{s:s, s:s, s:o, s:i, s:s}", "licence", m[i].licence,
+                                        "name", m[i].name, "points",
+                                        score_points_json(m[i].points), "position", m[i].position,
+                                        "tier", tier_name(m[i].tier)));
+    json_t *body = json_pack("{s:s, s:s, s:b, s:o}", "center", q->center, "quarter", q->quarter,
+                             "final", false, "members", members);
+    char *text = json_dumps(body, JSON_COMPACT);
+    bus_ctl_reply_ok(q->req, text, strlen(text));
+    free(text);
+    json_decref(body);
+    free(points);
+    free(position);
+    free(tier);
+    free(m);
+    free(q);
+}
+
+void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd)
+{
+    s_query_t *q = calloc(1, sizeof *q);
+    q->s = s;
+    q->req = req;
+    const char *center = NULL, *quarter = NULL;
+    for (size_t i = 0; i < cmd->n_args; i++) {
+        if (strcmp(cmd->args[i]->key, "center") == 0)
+            center = cmd->args[i]->value;
+        else if (strcmp(cmd->args[i]->key, "quarter") == 0)
+            quarter = cmd->args[i]->value;
+    }
+    snprintf(q->center, sizeof q->center, "%s", center && *center ? center : s->d->cfg.center);
+    int y, qq;
+    if (quarter && *quarter) {
+        if (time_quarter_parse(quarter, &y, &qq) != 0) {
+            bus_ctl_reply_error(req, "invalid_quarter", "季度格式应为 2026Q4");
+            free(q);
+            return;
+        }
+        snprintf(q->quarter, sizeof q->quarter, "%04dQ%d", y, qq);
+    } else {
+        time_quarter_of(time_now_us(), s->d->cfg.utc_offset, q->quarter, sizeof q->quarter);
+    }
+    const char *params[] = {q->center, q->quarter};
+    db_job_t *job = db_job_new(s->d->db, NULL, s_standings_done, q);
+    db_job_add(job, s_ranked_sql, 2, params);
+    db_job_submit(job);
+}
+
+static int s_cmp_i64(const void *a, const void *b)
+{
+    int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+    return x < y ? -1 : x > y;
+}
+
+void score_cmd_stats(score_t *s, bus_ctl_req_t *req)
+{
+    int64_t *sorted = malloc((s->nlat + 1) * sizeof *sorted);
+    memcpy(sorted, s->lat, s->nlat * sizeof *sorted);
+    qsort(sorted, s->nlat, sizeof *sorted, s_cmp_i64);
+    double p50 = s->nlat ? (double)sorted[s->nlat / 2] / 1000.0 : 0;
+    double p99 = s->nlat ? (double)sorted[(s->nlat * 99) / 100] / 1000.0 : 0;
+    double pmax = s->nlat ? (double)sorted[s->nlat - 1] / 1000.0 : 0;
+    free(sorted);
+    json_t *body = json_pack("{s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I}", "ripple_samples",
+                             (json_int_t)s->nlat, "ripple_p50_ms", p50, "ripple_p99_ms", p99,
+                             "ripple_max_ms", pmax, "events_applied", (json_int_t)s->m_entries,
+                             "recomputes", (json_int_t)s->m_recomputes, "tier_changes",
+                             (json_int_t)s->m_tier_changes, "roster_seq",
+                             (json_int_t)consumer_last_seq(s->roster), "registry_seq",
+                             (json_int_t)consumer_last_seq(s->registry));
+    char *text = json_dumps(body, JSON_COMPACT);
+    bus_ctl_reply_ok(req, text, strlen(text));
+    free(text);
+    json_decref(body);
+}
