@@ -29,6 +29,12 @@ uint64_t outbox_published(const outbox_t *self); /* events published so far */
 outbox_batch_t *outbox_batch_new(outbox_t *ob);
 void outbox_batch_add(outbox_batch_t *b, const char *type, const char *center, int64_t occurred_at,
                       const ProtobufCMessage *payload);
+/* The same, tracing the event back to an earlier one: origin_at is the
+ * Envelope.origin_at of the event that caused this one (0: this event is
+ * the origin). */
+void outbox_batch_add_traced(outbox_batch_t *b, const char *type, const char *center,
+                             int64_t occurred_at, int64_t origin_at,
+                             const ProtobufCMessage *payload);
 size_t outbox_batch_count(const outbox_batch_t *b);
 /* Adds the one statement that writes every event of the batch (nothing when
  * the batch is empty). Must be part of the job's final batch, because
@@ -41,7 +47,8 @@ void outbox_batch_finish(outbox_batch_t **b_p, db_job_t *job, bool committed);
  * recorded_at, hex payload) as selected by OUTBOX_SELECT_COLUMNS. Caller frees
  * with fayuan__envelope__free_unpacked. NULL on a malformed row. */
 #define OUTBOX_SELECT_COLUMNS                                                                      \
-    "seq, event_id::text, type, center, occurred_at, recorded_at, encode(payload, 'hex')"
+    "seq, event_id::text, type, center, occurred_at, recorded_at, encode(payload, 'hex'), "      \
+    "origin_at"
 Fayuan__Envelope *outbox_row_envelope(const char *producer, const PGresult *res, int row);
 
 #endif

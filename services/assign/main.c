@@ -3,10 +3,8 @@
  * choice on it; it answers ping and "pool" (size of the case pool). */
 #include "fayuan/consumer.h"
 #include "fayuan/daemon.h"
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
-#include "fayuan/pgarr.h"
-
-#include "events.pb-c.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -21,54 +19,6 @@ typedef struct {
 
 static assign_t s_assign;
 
-static db_next_t s_apply_registry(consumer_apply_t *a, void *arg)
-{
-    if (a->stage > 0)
-        return DB_COMMIT;
-    pgarr_t cols[5];
-    for (int c = 0; c < 5; c++)
-        pgarr_init(&cols[c]);
-    size_t n = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        const Fayuan__Envelope *env = a->evs[i];
-        if (strcmp(env->type, "LawyerChanged") != 0)
-            continue;
-        Fayuan__LawyerChanged *ev =
-            fayuan__lawyer_changed__unpack(NULL, env->payload.len, env->payload.data);
-        if (!ev)
-            continue;
-        char pools[64] = "";
-        for (size_t p = 0; p < ev->n_pools; p++) {
-            if (p)
-                strncat(pools, ";", sizeof pools - strlen(pools) - 1);
-            strncat(pools, ev->pools[p], sizeof pools - strlen(pools) - 1);
-        }
-        const char *vals[5] = {env->center, ev->licence, ev->name, pools,
-                               ev->status[0] ? ev->status : "active"};
-        for (int c = 0; c < 5; c++)
-            pgarr_add(&cols[c], vals[c]);
-        n++;
-        fayuan__lawyer_changed__free_unpacked(ev, NULL);
-    }
-    if (n > 0) {
-        const char *params[5];
-        for (int c = 0; c < 5; c++)
-            params[c] = pgarr_str(&cols[c]);
-        db_job_add(a->job,
-                   "INSERT INTO lawyers (center, licence, name, pools, status) "
-                   "SELECT DISTINCT ON (c, l) c, l, nm, "
-                   "       coalesce(string_to_array(nullif(p, ''), ';'), '{}'), st "
-                   "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-                   "     WITH ORDINALITY AS r(c, l, nm, p, st, ord) "
-                   "ORDER BY c, l, ord DESC "
-                   "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
-                   "  pools = excluded.pools, status = excluded.status",
-                   5, params);
-    }
-    for (int c = 0; c < 5; c++)
-        pgarr_free(&cols[c]);
-    return n > 0 ? DB_NEXT : DB_COMMIT;
-}
 
 static void s_pool_done(db_job_t *job, bool committed, const char *error, void *arg)
 {
@@ -106,8 +56,8 @@ static int s_init(daemon_t *d, void *svc)
     consumer_config_t cc = {
         .producer = "registry",
         .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
-        .apply = s_apply_registry,
-        .arg = as,
+        .apply = lawyers_model_apply,
+        .arg = (void *)lawyers_model_pool_sql,
     };
     as->registry = consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err);
     if (!as->registry) {

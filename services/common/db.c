@@ -215,6 +215,12 @@ static void s_lost(db_t *db, const char *why)
     s_schedule_retry(db);
 }
 
+/* Server notices (e.g. "already exists, skipping") are not errors. */
+static void s_notice(void *arg, const char *message)
+{
+    log_debug("postgres: %s", message);
+}
+
 static void s_connect_begin(db_t *db)
 {
     const char *keys[] = {"dbname", "options", "application_name", NULL};
@@ -226,6 +232,7 @@ static void s_connect_begin(db_t *db)
         s_lost(db, db->conn ? PQerrorMessage(db->conn) : "out of memory");
         return;
     }
+    PQsetNoticeProcessor(db->conn, s_notice, NULL);
     db->state = ST_CONNECTING;
     db->poll = PGRES_POLLING_WRITING;
     db->sock = -1;
@@ -527,6 +534,7 @@ PGconn *db_connect_blocking(const char *conninfo, const char *schema, char *err,
     snprintf(options, sizeof options, "-c search_path=%s", schema);
     const char *vals[] = {conninfo, options, schema, NULL};
     PGconn *conn = PQconnectdbParams(keys, vals, 1);
+    PQsetNoticeProcessor(conn, s_notice, NULL);
     if (PQstatus(conn) != CONNECTION_OK) {
         snprintf(err, errlen, "%s", PQerrorMessage(conn));
         PQfinish(conn);

@@ -6,12 +6,14 @@
 #include "fayuan/bus.h"
 #include "fayuan/config.h"
 #include "fayuan/daemon.h"
+#include "fayuan/points.h"
 #include "fayuan/timeutil.h"
 
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
 #include <jansson.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -238,10 +240,9 @@ static int s_standings(ctl_t *c)
             snprintf(pos, sizeof pos, "%lld",
                      (long long)json_integer_value(json_object_get(m, "position")));
             json_t *p = json_object_get(m, "points");
-            if (json_is_integer(p))
-                snprintf(pts, sizeof pts, "%lld", (long long)json_integer_value(p));
-            else
-                snprintf(pts, sizeof pts, "%.2f", json_real_value(p));
+            /* The JSON number is points; back to hundredths for exact printing. */
+            double v = json_is_integer(p) ? (double)json_integer_value(p) : json_real_value(p);
+            points_format((int64_t)llround(v * 100.0), pts, sizeof pts);
             s_cell(pos, 6);
             s_cell(json_string_value(json_object_get(m, "licence")), 20);
             s_cell(json_string_value(json_object_get(m, "name")), 10);

@@ -4,6 +4,7 @@
 #include "notify.h"
 
 #include "events.pb-c.h"
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 #include "fayuan/pgarr.h"
 
@@ -31,6 +32,12 @@ db_next_t notify_apply_score(consumer_apply_t *a, void *arg)
             fayuan__tier_changed__unpack(NULL, env->payload.len, env->payload.data);
         if (!ev)
             continue;
+        /* A first tier at zero points (a new quarter, a new member) tells
+         * the lawyer nothing: no message for it. */
+        if (!ev->old_tier[0] && ev->points_centi == 0) {
+            fayuan__tier_changed__free_unpacked(ev, NULL);
+            continue;
+        }
         char id[64];
         snprintf(id, sizeof id, "score:%llu", (unsigned long long)env->seq);
         json_t *v = json_pack("{s:s, s:I, s:i, s:i, s:s, s:s, s:b}", "quarter", ev->quarter,
@@ -74,43 +81,14 @@ void notify_finish_score(consumer_apply_t *a, bool committed, void *arg)
         notify_deliver_kick(arg);
 }
 
+static const char s_lawyers_sql[] =
+    "INSERT INTO lawyers (center, licence, name, firm, phone, email) "
+    "SELECT DISTINCT ON (center, licence) center, licence, name, firm, phone, email "
+    "FROM " LAWYERS_MODEL_UNNEST " ORDER BY center, licence, ord DESC "
+    "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
+    "  firm = excluded.firm, phone = excluded.phone, email = excluded.email";
+
 db_next_t notify_apply_registry(consumer_apply_t *a, void *arg)
 {
-    if (a->stage > 0)
-        return DB_COMMIT;
-    pgarr_t cols[6];
-    for (int c = 0; c < 6; c++)
-        pgarr_init(&cols[c]);
-    size_t n = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        const Fayuan__Envelope *env = a->evs[i];
-        if (strcmp(env->type, "LawyerChanged") != 0)
-            continue;
-        Fayuan__LawyerChanged *ev =
-            fayuan__lawyer_changed__unpack(NULL, env->payload.len, env->payload.data);
-        if (!ev)
-            continue;
-        const char *vals[6] = {env->center, ev->licence, ev->name, ev->firm, ev->phone, ev->email};
-        for (int c = 0; c < 6; c++)
-            pgarr_add(&cols[c], vals[c]);
-        n++;
-        fayuan__lawyer_changed__free_unpacked(ev, NULL);
-    }
-    if (n > 0) {
-        const char *params[6];
-        for (int c = 0; c < 6; c++)
-            params[c] = pgarr_str(&cols[c]);
-        db_job_add(a->job,
-                   "INSERT INTO lawyers (center, licence, name, firm, phone, email) "
-                   "SELECT DISTINCT ON (c, l) c, l, nm, f, p, e "
-                   "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
-                   "            $6::text[]) WITH ORDINALITY AS r(c, l, nm, f, p, e, ord) "
-                   "ORDER BY c, l, ord DESC "
-                   "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
-                   "  firm = excluded.firm, phone = excluded.phone, email = excluded.email",
-                   6, params);
-    }
-    for (int c = 0; c < 6; c++)
-        pgarr_free(&cols[c]);
-    return n > 0 ? DB_NEXT : DB_COMMIT;
+    return lawyers_model_apply(a, (void *)s_lawyers_sql);
 }

@@ -8,6 +8,7 @@
 #include "events.pb-c.h"
 #include "fayuan/log.h"
 #include "fayuan/pgarr.h"
+#include "fayuan/points.h"
 #include "fayuan/timeutil.h"
 
 #include <errno.h>
@@ -42,11 +43,8 @@ static char *s_render(notify_t *nt, const PGresult *res, int row)
     char quarter[32], points[32], position[16], ranked[16];
     notify_quarter_zh(json_string_value(json_object_get(vars, "quarter")) ?: "", quarter,
                       sizeof quarter);
-    json_int_t centi = json_integer_value(json_object_get(vars, "points_centi"));
-    if (centi % 100 == 0)
-        snprintf(points, sizeof points, "%lld", (long long)(centi / 100));
-    else
-        snprintf(points, sizeof points, "%.2f", (double)centi / 100.0);
+    points_format(json_integer_value(json_object_get(vars, "points_centi")), points,
+                  sizeof points);
     snprintf(position, sizeof position, "%lld",
              (long long)json_integer_value(json_object_get(vars, "position")));
     snprintf(ranked, sizeof ranked, "%lld",

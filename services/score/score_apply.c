@@ -8,6 +8,7 @@
 #include "score.h"
 
 #include "events.pb-c.h"
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 #include "fayuan/pgarr.h"
 #include "fayuan/timeutil.h"
@@ -164,60 +165,10 @@ void score_finish_roster(consumer_apply_t *a, bool committed, void *arg)
 
 /* ---- registry read-model ------------------------------------------------ */
 
+
 db_next_t score_apply_registry(consumer_apply_t *a, void *arg)
 {
-    if (a->stage > 0)
-        return DB_COMMIT;
-    pgarr_t centers, licences, names, pools, statuses;
-    pgarr_init(&centers);
-    pgarr_init(&licences);
-    pgarr_init(&names);
-    pgarr_init(&pools);
-    pgarr_init(&statuses);
-    size_t n = 0;
-    for (size_t i = 0; i < a->n; i++) {
-        const Fayuan__Envelope *env = a->evs[i];
-        if (strcmp(env->type, "LawyerChanged") != 0)
-            continue;
-        Fayuan__LawyerChanged *ev =
-            fayuan__lawyer_changed__unpack(NULL, env->payload.len, env->payload.data);
-        if (!ev)
-            continue;
-        pgarr_add(&centers, env->center);
-        pgarr_add(&licences, ev->licence);
-        pgarr_add(&names, ev->name);
-        char joined[64] = "";
-        for (size_t p = 0; p < ev->n_pools; p++) {
-            if (p)
-                strncat(joined, ";", sizeof joined - strlen(joined) - 1);
-            strncat(joined, ev->pools[p], sizeof joined - strlen(joined) - 1);
-        }
-        pgarr_add(&pools, joined);
-        pgarr_add(&statuses, ev->status[0] ? ev->status : "active");
-        n++;
-        fayuan__lawyer_changed__free_unpacked(ev, NULL);
-    }
-    if (n > 0) {
-        const char *params[] = {pgarr_str(&centers), pgarr_str(&licences), pgarr_str(&names),
-                                pgarr_str(&pools), pgarr_str(&statuses)};
-        /* Several changes of one lawyer in a batch: the last one wins. */
-        db_job_add(a->job,
-                   "INSERT INTO lawyers AS l (center, licence, name, pools, status) "
-                   "SELECT DISTINCT ON (center, licence) center, licence, name, "
-                   "       coalesce(string_to_array(nullif(pools, ''), ';'), '{}'), status "
-                   "FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
-                   "     WITH ORDINALITY AS r(center, licence, name, pools, status, ord) "
-                   "ORDER BY center, licence, ord DESC "
-                   "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
-                   "  pools = excluded.pools, status = excluded.status",
-                   5, params);
-    }
-    pgarr_free(&centers);
-    pgarr_free(&licences);
-    pgarr_free(&names);
-    pgarr_free(&pools);
-    pgarr_free(&statuses);
-    return n > 0 ? DB_NEXT : DB_COMMIT;
+    return lawyers_model_apply(a, (void *)lawyers_model_pool_sql);
 }
 
 void score_finish_registry(consumer_apply_t *a, bool committed, void *arg)

@@ -1,0 +1,32 @@
+/* lawyers_model — the shared half of every service's read-model of the
+ * registry. It decodes the LawyerChanged events of a consumer batch into
+ * eight parallel text arrays and adds the service's own upsert, which reads
+ * them as
+ *   unnest($1::text[], ..., $8::text[]) WITH ORDINALITY
+ *     AS r(center, licence, name, firm, phone, email, pools, status, ord)
+ * (pools ';'-separated). Several changes of one lawyer in a batch: the
+ * statement should keep the last (DISTINCT ON ... ORDER BY ord DESC). */
+#ifndef FAYUAN_LAWYERS_MODEL_H
+#define FAYUAN_LAWYERS_MODEL_H
+
+#include "fayuan/consumer.h"
+
+#define LAWYERS_MODEL_UNNEST                                                                       \
+    "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "              \
+    "$7::text[], $8::text[]) WITH ORDINALITY "                                                     \
+    "AS r(center, licence, name, firm, phone, email, pools, status, ord)"
+
+/* The upsert for the common read-model table
+ *   lawyers (center, licence, name, pools text[], status)
+ * that scored and assignd keep. */
+extern const char lawyers_model_pool_sql[];
+
+/* Adds upsert_sql with the batch's lawyers; returns how many events it used
+ * (0: nothing added). */
+size_t lawyers_model_stage(consumer_apply_t *a, const char *upsert_sql);
+
+/* A consumer apply function for services whose whole registry consumer is
+ * this one upsert: arg is the upsert SQL (const char *). */
+db_next_t lawyers_model_apply(consumer_apply_t *a, void *upsert_sql);
+
+#endif
