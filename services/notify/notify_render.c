@@ -1,6 +1,8 @@
 /* notify_render — see notify_render.h. */
 #include "notify_render.h"
 
+#include "fayuan/timeutil.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,7 +52,9 @@ char *notify_render(const char *tpl, const notify_var_t *vars, size_t nvars)
 const char *notify_quarter_zh(const char *quarter, char *buf, size_t len)
 {
     int y, q;
-    if (sscanf(quarter, "%4dQ%1d", &y, &q) == 2 && q >= 1 && q <= 4)
+    /* Only a whole, valid quarter is translated; anything else ("2026Q12",
+     * "2026Q4x") is shown as given rather than half-read as another quarter. */
+    if (time_quarter_parse(quarter, &y, &q) == 0)
         snprintf(buf, len, "%d年第%d季度", y, q);
     else
         snprintf(buf, len, "%s", quarter);

@@ -7,6 +7,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -172,17 +173,23 @@ static void test_quarter_zh(void **state)
     s_expect_quarter("2026Q1", "2026年第1季度");
     s_expect_quarter("2027Q2", "2027年第2季度");
     s_expect_quarter("1999Q3", "1999年第3季度");
+    s_expect_quarter("1900Q1", "1900年第1季度");
+    s_expect_quarter("2999Q4", "2999年第4季度");
+    /* timeutil's quarter syntax also allows a lower-case q. */
+    s_expect_quarter("2026q3", "2026年第3季度");
 }
 
 /* Anything that is not exactly "YYYYQn" with n in 1..4 is echoed as given. */
 static void test_quarter_bad_input_echoed(void **state)
 {
     (void)state;
+    /* Wrong shape, trailing or leading text, quarter out of 1..4, or a year
+     * outside the 1900..2999 that timeutil accepts. */
     static const char *const bad[] = {
-        "",        "Q4",         "2026",    "2026Q",   "2026Q0",  "2026Q5",  "2026Q9",
-        "2026-Q4", "2026q4x",    "20264",   "第4季度", "20261Q1", "2026Q12", "2026Q4x",
-        "2026Q4 ", " 2026Q4",    "+202Q4",  "-202Q4",  "26Q4",    "Q42026",  "2026Q-1",
-        "2026Q+4", "２０２６Q4", "2026Q４", "abcdQ1",  "2026 Q4",
+        "",        "Q4",      "2026",    "2026Q",   "2026Q0",  "2026Q5",  "2026Q9",     "2026-Q4",
+        "2026q4x", "20264",   "第4季度", "20261Q1", "2026Q12", "2026Q4x", "2026Q4 ",    " 2026Q4",
+        "+202Q4",  "-202Q4",  "26Q4",    "Q42026",  "2026Q-1", "2026Q+4", "２０２６Q4", "2026Q４",
+        "abcdQ1",  "2026 Q4", "1899Q4",  "3000Q1",  "0000Q1",
     };
     for (size_t i = 0; i < NELEM(bad); i++)
         s_expect_quarter(bad[i], bad[i]);
