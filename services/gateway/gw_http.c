@@ -249,9 +249,9 @@ static void s_dispatch(struct evhttp_request *req, void *arg)
 int gw_http_start(gateway_t *gw)
 {
     gw->http = evhttp_new(gw->d->base);
-    /* Bodies a little over our limit still reach s_body, which answers with
-     * the JSON 413 of the contract; far larger ones are cut off by evhttp. */
-    evhttp_set_max_body_size(gw->http, (ev_ssize_t)gw->max_body_bytes + 1024);
+    /* Bodies up to twice our limit still reach s_body, which answers with
+     * the JSON 413 of the contract; larger ones are cut off by evhttp. */
+    evhttp_set_max_body_size(gw->http, (ev_ssize_t)gw->max_body_bytes * 2);
     evhttp_set_max_headers_size(gw->http, 16384);
     evhttp_set_timeout(gw->http, 30);
     evhttp_set_allowed_methods(gw->http, EVHTTP_REQ_GET | EVHTTP_REQ_POST | EVHTTP_REQ_PUT |
