@@ -29,7 +29,8 @@ typedef struct {
  * reason in err (file, line, key) and leaves the targets in a defined state
  * (old values kept for a failed reload). */
 int config_load(const char *path, const cf_row_t *rows, size_t nrows,
-                const char *const *strict_sections, bool reload, char *err, size_t errlen) __attribute__((warn_unused_result));
+                const char *const *strict_sections, bool reload, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
 
 /* Frees the CF_STR targets of the rows. */
 void config_free(const cf_row_t *rows, size_t nrows);

@@ -40,11 +40,11 @@ typedef void (*consumer_finish_fn)(consumer_apply_t *a, bool committed, void *ar
 typedef struct consumer consumer_t;
 
 typedef struct {
-    const char *producer;       /* e.g. "gateway": also the producer's schema */
-    const char *endpoint;       /* the producer's PUB endpoint */
-    size_t max_batch;           /* events per transaction (0: 500) */
+    const char *producer; /* e.g. "gateway": also the producer's schema */
+    const char *endpoint; /* the producer's PUB endpoint */
+    size_t max_batch;     /* events per transaction (0: 500) */
     consumer_apply_fn apply;
-    consumer_finish_fn finish;  /* may be NULL */
+    consumer_finish_fn finish; /* may be NULL */
     void *arg;
 } consumer_config_t;
 

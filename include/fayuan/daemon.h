@@ -10,6 +10,7 @@
 
 #include "fayuan/bus.h"
 #include "fayuan/config.h"
+#include "fayuan/consumer.h"
 #include "fayuan/db.h"
 #include "fayuan/migrate.h"
 #include "fayuan/outbox.h"
@@ -22,10 +23,10 @@ extern const char *const daemon_services[DAEMON_NSERVICES]; /* registry, roster,
 
 /* Settings every daemon reads. */
 typedef struct {
-    char *center;     /* [center] default */
-    int utc_offset;   /* [center] utc_offset_minutes */
-    char *dsn;        /* [db] dsn */
-    char *log_level;  /* [log] level */
+    char *center;    /* [center] default */
+    int utc_offset;  /* [center] utc_offset_minutes */
+    char *dsn;       /* [db] dsn */
+    char *log_level; /* [log] level */
     char *pub[DAEMON_NSERVICES];
     char *ctl[DAEMON_NSERVICES];
 } daemon_config_t;
@@ -60,8 +61,16 @@ struct daemon {
     bus_ctl_t *ctl;
     outbox_t *outbox;
     bool stopping;
+    consumer_t *consumers[DAEMON_NSERVICES]; /* see daemon_follow */
+    size_t nconsumers;
     struct event *ev_term, *ev_int, *ev_hup, *ev_drain;
 };
+
+/* Follows another service's events (call from init): the daemon starts the
+ * consumer each time the database is ready and destroys it at teardown.
+ * NULL (logged) on failure. */
+consumer_t *daemon_follow(daemon_t *d, const char *producer, consumer_apply_fn apply,
+                          consumer_finish_fn finish, void *arg);
 
 /* Runs the daemon; returns the process exit status. */
 int daemon_main(int argc, char **argv, const daemon_spec_t *spec, void *svc);

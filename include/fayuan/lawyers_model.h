@@ -11,10 +11,19 @@
 
 #include "fayuan/consumer.h"
 
+#include "events.pb-c.h"
+
 #define LAWYERS_MODEL_UNNEST                                                                       \
     "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "              \
     "$7::text[], $8::text[]) WITH ORDINALITY "                                                     \
     "AS r(center, licence, name, firm, phone, email, pools, status, ord)"
+
+/* Calls fn for each decodable LawyerChanged event of the batch, in order
+ * (undecodable ones are logged and skipped). */
+void lawyers_model_foreach(const consumer_apply_t *a,
+                           void (*fn)(const Fayuan__Envelope *env, const Fayuan__LawyerChanged *ev,
+                                      void *arg),
+                           void *arg);
 
 /* The upsert for the common read-model table
  *   lawyers (center, licence, name, pools text[], status)

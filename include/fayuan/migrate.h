@@ -21,8 +21,7 @@ extern const migration_t common_migrations[];
 extern const size_t common_migrations_count;
 
 /* Applies what is missing. 0 on success; -1 with a reason in err. */
-int migrate_run(PGconn *conn, const char *schema, const char *component,
-                const migration_t *migs, size_t n, char *err, size_t errlen)
-    __attribute__((warn_unused_result));
+int migrate_run(PGconn *conn, const char *schema, const char *component, const migration_t *migs,
+                size_t n, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 #endif

@@ -47,7 +47,7 @@ void outbox_batch_finish(outbox_batch_t **b_p, db_job_t *job, bool committed);
  * recorded_at, hex payload) as selected by OUTBOX_SELECT_COLUMNS. Caller frees
  * with fayuan__envelope__free_unpacked. NULL on a malformed row. */
 #define OUTBOX_SELECT_COLUMNS                                                                      \
-    "seq, event_id::text, type, center, occurred_at, recorded_at, encode(payload, 'hex'), "      \
+    "seq, event_id::text, type, center, occurred_at, recorded_at, encode(payload, 'hex'), "        \
     "origin_at"
 Fayuan__Envelope *outbox_row_envelope(const char *producer, const PGresult *res, int row);
 

@@ -19,7 +19,6 @@ typedef struct {
 
 static assign_t s_assign;
 
-
 static void s_pool_done(db_job_t *job, bool committed, const char *error, void *arg)
 {
     bus_ctl_req_t *req = arg;
@@ -52,29 +51,9 @@ static int s_init(daemon_t *d, void *svc)
 {
     assign_t *as = svc;
     as->d = d;
-    char err[256];
-    consumer_config_t cc = {
-        .producer = "registry",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
-        .apply = lawyers_model_apply,
-        .arg = (void *)lawyers_model_pool_sql,
-    };
-    as->registry = consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err);
-    if (!as->registry) {
-        log_error("%s", err);
-        return -1;
-    }
-    return 0;
-}
-
-static void s_on_db_ready(daemon_t *d, void *svc)
-{
-    consumer_start(((assign_t *)svc)->registry);
-}
-
-static void s_fini(daemon_t *d, void *svc)
-{
-    consumer_destroy(&((assign_t *)svc)->registry);
+    as->registry =
+        daemon_follow(d, "registry", lawyers_model_apply, NULL, (void *)lawyers_model_pool_sql);
+    return as->registry ? 0 : -1;
 }
 
 int main(int argc, char **argv)
@@ -84,9 +63,7 @@ int main(int argc, char **argv)
         .migrations = assign_migrations,
         .nmigrations = assign_migrations_count,
         .init = s_init,
-        .on_db_ready = s_on_db_ready,
         .command = s_command,
-        .fini = s_fini,
     };
     return daemon_main(argc, argv, &spec, &s_assign);
 }

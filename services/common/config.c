@@ -82,7 +82,8 @@ int config_load(const char *path, const cf_row_t *rows, size_t nrows,
                 const char *const *strict_sections, bool reload, char *err, size_t errlen)
 {
     int rc = -1;
-    s_load_t ld = {rows, nrows, strict_sections, calloc(nrows ? nrows : 1, sizeof(char *)), err, errlen, false};
+    s_load_t ld = {rows,   nrows, strict_sections, calloc(nrows ? nrows : 1, sizeof(char *)), err,
+                   errlen, false};
     if (!ld.staged) {
         snprintf(err, errlen, "out of memory");
         return -1;
@@ -115,8 +116,7 @@ int config_load(const char *path, const cf_row_t *rows, size_t nrows,
         if (!ld.staged[i] && rows[i].def)
             ld.staged[i] = strdup(rows[i].def);
         if (!ld.staged[i]) {
-            snprintf(err, errlen, "[%s] %s is required (or %s)", rows[i].section, rows[i].key,
-                     env);
+            snprintf(err, errlen, "[%s] %s is required (or %s)", rows[i].section, rows[i].key, env);
             goto out;
         }
     }

@@ -132,9 +132,8 @@ static void s_apply_done(db_job_t *job, bool committed, const char *error, void 
         c->applied += c->nbatch;
         log_debug("applied %s up to %" PRIu64, c->producer, c->last_seq);
     } else {
-        log_warn("applying %s events %" PRIu64 "..%" PRIu64 " failed (%s); retrying",
-                 c->producer, c->batch[0]->seq, c->batch[c->nbatch - 1]->seq,
-                 error ? error : "rolled back");
+        log_warn("applying %s events %" PRIu64 "..%" PRIu64 " failed (%s); retrying", c->producer,
+                 c->batch[0]->seq, c->batch[c->nbatch - 1]->seq, error ? error : "rolled back");
         c->need_catchup = true;
         s_queue_clear(c);
     }

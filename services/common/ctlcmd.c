@@ -12,8 +12,8 @@ struct ctlcmd {
     ctlcmd_step_fn step;
     ctlcmd_done_fn done;
     void *arg;
-    int stage;           /* the service's stage; -1 while checking the request id */
-    bool replayed;       /* the request id was seen before */
+    int stage;                /* the service's stage; -1 while checking the request id */
+    bool replayed;            /* the request id was seen before */
     Fayuan__CtlReply *stored; /* the first answer, when replayed */
     Fayuan__CtlReply reply;
     char *body;
@@ -84,9 +84,8 @@ void ctlcmd_stage_reply(ctlcmd_t *cmd, db_job_t *job)
     }
     hex[2 + 2 * len] = '\0';
     const char *params[] = {req->request_id, req->command, hex};
-    db_job_add(job,
-               "INSERT INTO requests (request_id, command, reply) VALUES ($1, $2, $3::bytea)", 3,
-               params);
+    db_job_add(job, "INSERT INTO requests (request_id, command, reply) VALUES ($1, $2, $3::bytea)",
+               3, params);
     free(hex);
     free(buf);
 }

@@ -21,8 +21,8 @@ size_t daemon_config_rows(daemon_config_t *cfg, cf_row_t *rows, size_t max)
 {
     size_t n = 0;
     rows[n++] = (cf_row_t){"center", "default", CF_STR, &cfg->center, "wz", false, 0, 0};
-    rows[n++] = (cf_row_t){"center", "utc_offset_minutes", CF_INT, &cfg->utc_offset, "480",
-                           false, -720, 840};
+    rows[n++] = (cf_row_t){
+        "center", "utc_offset_minutes", CF_INT, &cfg->utc_offset, "480", false, -720, 840};
     rows[n++] = (cf_row_t){"db", "dsn", CF_STR, &cfg->dsn, NULL, false, 0, 0};
     rows[n++] = (cf_row_t){"log", "level", CF_STR, &cfg->log_level, "info", true, 0, 0};
     for (int i = 0; i < DAEMON_NSERVICES && n + 2 <= max; i++) {
@@ -72,8 +72,7 @@ static int s_load_config(daemon_t *d, bool reload)
     }
     int level = log_level_parse(d->cfg.log_level);
     if (level < 0) {
-        log_error("configuration: [log] level '%s' is not error|warn|info|debug",
-                  d->cfg.log_level);
+        log_error("configuration: [log] level '%s' is not error|warn|info|debug", d->cfg.log_level);
         return -1;
     }
     log_set_level((log_level_t)level);
@@ -124,9 +123,36 @@ static void s_on_ctl(bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd, void *ar
     d->spec->command(d, req, cmd, d->svc);
 }
 
+consumer_t *daemon_follow(daemon_t *d, const char *producer, consumer_apply_fn apply,
+                          consumer_finish_fn finish, void *arg)
+{
+    if (d->nconsumers == DAEMON_NSERVICES) {
+        log_error("too many consumers");
+        return NULL;
+    }
+    consumer_config_t cc = {
+        .producer = producer,
+        .endpoint = daemon_pub_endpoint(&d->cfg, producer),
+        .apply = apply,
+        .finish = finish,
+        .arg = arg,
+    };
+    char err[256];
+    consumer_t *c =
+        cc.endpoint ? consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err) : NULL;
+    if (!c) {
+        log_error("cannot follow %s: %s", producer, cc.endpoint ? err : "unknown service");
+        return NULL;
+    }
+    d->consumers[d->nconsumers++] = c;
+    return c;
+}
+
 static void s_on_db_ready(void *arg)
 {
     daemon_t *d = arg;
+    for (size_t i = 0; i < d->nconsumers; i++)
+        consumer_start(d->consumers[i]);
     if (d->spec->on_db_ready)
         d->spec->on_db_ready(d, d->svc);
 }
@@ -163,7 +189,8 @@ static void s_on_hup(evutil_socket_t sig, short what, void *arg)
 
 static void s_usage(const char *prog)
 {
-    fprintf(stderr, "usage: %s [-c CONFIG]\n  CONFIG defaults to $FAYUAN_CONF or /etc/fayuan/fayuan.conf\n",
+    fprintf(stderr,
+            "usage: %s [-c CONFIG]\n  CONFIG defaults to $FAYUAN_CONF or /etc/fayuan/fayuan.conf\n",
             prog);
 }
 
@@ -210,8 +237,8 @@ int daemon_main(int argc, char **argv, const daemon_spec_t *spec, void *svc)
         log_error("%s", err);
         goto out_zmq;
     }
-    d.ctl = bus_ctl_new(d.base, d.zctx, daemon_ctl_endpoint(&d.cfg, spec->name), s_on_ctl, &d,
-                        err, sizeof err);
+    d.ctl = bus_ctl_new(d.base, d.zctx, daemon_ctl_endpoint(&d.cfg, spec->name), s_on_ctl, &d, err,
+                        sizeof err);
     if (!d.ctl) {
         log_error("%s", err);
         goto out_zmq;
@@ -228,8 +255,12 @@ int daemon_main(int argc, char **argv, const daemon_spec_t *spec, void *svc)
     db_destroy(&d.db);
     if (spec->fini)
         spec->fini(&d, svc);
+    for (size_t i = 0; i < d.nconsumers; i++)
+        consumer_destroy(&d.consumers[i]);
     log_info("stopped");
 out_zmq:
+    for (size_t i = 0; i < d.nconsumers; i++)
+        consumer_destroy(&d.consumers[i]);
     outbox_destroy(&d.outbox);
     bus_ctl_destroy(&d.ctl);
     bus_pub_destroy(&d.pub);

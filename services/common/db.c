@@ -32,10 +32,10 @@ struct db_job {
     PGresult **results; /* results of the batch */
     int nresults;
     s_phase_t phase;
-    bool commit;      /* in PH_END: COMMIT (true) or ROLLBACK */
-    char *error;      /* first failure */
-    bool sent;        /* a statement is in flight */
-    PGresult *ending; /* result of COMMIT/ROLLBACK */
+    bool commit;       /* in PH_END: COMMIT (true) or ROLLBACK */
+    char *error;       /* first failure */
+    bool sent;         /* a statement is in flight */
+    PGresult *ending;  /* result of COMMIT/ROLLBACK */
     PGresult *pending; /* result of the in-flight statement so far */
     TAILQ_ENTRY(db_job) link;
 };

@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int s_exec(PGconn *conn, const char *sql, int nparams, const char *const *params,
-                  char *err, size_t errlen)
+static int s_exec(PGconn *conn, const char *sql, int nparams, const char *const *params, char *err,
+                  size_t errlen)
 {
     PGresult *res = PQexecParams(conn, sql, nparams, NULL, params, NULL, NULL, 0);
     ExecStatusType st = PQresultStatus(res);
@@ -55,9 +55,8 @@ static int s_apply(PGconn *conn, const char *component, const migration_t *m, ch
         goto rollback;
     }
     PQclear(res);
-    if (s_exec(conn,
-               "INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)", 3,
-               params, err, errlen))
+    if (s_exec(conn, "INSERT INTO schema_migrations (component, version, name) VALUES ($1, $2, $3)",
+               3, params, err, errlen))
         goto rollback;
     if (s_exec(conn, "COMMIT", 0, NULL, err, errlen))
         goto rollback;
@@ -70,8 +69,8 @@ rollback : {
     return -1;
 }
 
-int migrate_run(PGconn *conn, const char *schema, const char *component,
-                const migration_t *migs, size_t n, char *err, size_t errlen)
+int migrate_run(PGconn *conn, const char *schema, const char *component, const migration_t *migs,
+                size_t n, char *err, size_t errlen)
 {
     int rc = -1;
     const char *params[] = {schema};
@@ -109,8 +108,7 @@ int migrate_run(PGconn *conn, const char *schema, const char *component,
     rc = 0;
 unlock : {
     char ignore[8];
-    (void)s_exec(conn, "SELECT pg_advisory_unlock(hashtext($1))", 1, params, ignore,
-                 sizeof ignore);
+    (void)s_exec(conn, "SELECT pg_advisory_unlock(hashtext($1))", 1, params, ignore, sizeof ignore);
 }
 out:
     PQfreemem(ident);

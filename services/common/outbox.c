@@ -137,8 +137,12 @@ void outbox_batch_stage(outbox_batch_t *b, db_job_t *job)
     }
     char n[24];
     snprintf(n, sizeof n, "%zu", b->n);
-    const char *params[] = {n, pgarr_str(&types), pgarr_str(&centers), pgarr_str(&occ),
-                            pgarr_str(&payloads), pgarr_str(&origins)};
+    const char *params[] = {n,
+                            pgarr_str(&types),
+                            pgarr_str(&centers),
+                            pgarr_str(&occ),
+                            pgarr_str(&payloads),
+                            pgarr_str(&origins)};
     b->result_index = db_job_pending_count(job);
     db_job_add(job, s_insert_sql, 6, params);
     pgarr_free(&types);

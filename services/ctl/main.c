@@ -36,7 +36,8 @@ static void s_usage(FILE *out)
     fprintf(out,
             "用法: fayuanctl [-c 配置文件] 命令 [参数]\n"
             "\n"
-            "  ping 服务名                      检查服务是否在线（registry roster assign score notify gateway）\n"
+            "  ping 服务名                      检查服务是否在线（registry roster assign score "
+            "notify gateway）\n"
             "  import lawyers 文件.csv          导入律师名单（全部正确才导入）\n"
             "  standings [--quarter 2026Q4]     本季度积分排名与实时等级\n"
             "  stats                            积分服务的运行统计（含联动延迟）\n"
@@ -57,9 +58,9 @@ static void s_uuid(char out[37])
         close(fd);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 /* Sends a command; returns the reply or NULL (message printed). */
@@ -271,11 +272,13 @@ int main(int argc, char **argv)
 {
     ctl_t c = {0};
     const char *conf = NULL;
-    static const struct option opts[] = {
-        {"config", required_argument, NULL, 'c'}, {"json", no_argument, NULL, 'j'},
-        {"center", required_argument, NULL, 'C'}, {"quarter", required_argument, NULL, 'q'},
-        {"request-id", required_argument, NULL, 'r'}, {"help", no_argument, NULL, 'h'},
-        {NULL, 0, NULL, 0}};
+    static const struct option opts[] = {{"config", required_argument, NULL, 'c'},
+                                         {"json", no_argument, NULL, 'j'},
+                                         {"center", required_argument, NULL, 'C'},
+                                         {"quarter", required_argument, NULL, 'q'},
+                                         {"request-id", required_argument, NULL, 'r'},
+                                         {"help", no_argument, NULL, 'h'},
+                                         {NULL, 0, NULL, 0}};
     int opt;
     while ((opt = getopt_long(argc, argv, "c:jh", opts, NULL)) != -1) {
         switch (opt) {

@@ -52,7 +52,7 @@ typedef struct gateway {
     daemon_t *d;
     struct evhttp *http;
     consumer_t *registry;
-    json_t *lawyers;     /* set of known licences (object keys) for the default center */
+    json_t *lawyers; /* set of known licences (object keys) for the default center */
     bool lawyers_loaded;
     gw_pending_t *pending; /* records waiting for the next group commit */
     size_t npending, cappending;

@@ -28,10 +28,9 @@ static const char s_insert_sql[] =
     "INSERT INTO accepted (source, external_id, kind, lawyer, canonical) "
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[]) "
     "ON CONFLICT DO NOTHING RETURNING source, external_id";
-static const char s_lookup_sql[] =
-    "SELECT a.source, a.external_id, a.canonical FROM accepted a "
-    "JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) "
-    "  ON a.source = k.source AND a.external_id = k.external_id";
+static const char s_lookup_sql[] = "SELECT a.source, a.external_id, a.canonical FROM accepted a "
+                                   "JOIN unnest($1::text[], $2::text[]) AS k(source, external_id) "
+                                   "  ON a.source = k.source AND a.external_id = k.external_id";
 
 static void s_schedule(gateway_t *gw)
 {
@@ -179,8 +178,8 @@ static void s_on_flush(evutil_socket_t fd, short what, void *arg)
         pgarr_add(&lawyers, f->recs[i].session.lawyer);
         pgarr_add(&canon, f->recs[i].canonical);
     }
-    const char *ins[] = {pgarr_str(&src), pgarr_str(&ids), pgarr_str(&kinds),
-                         pgarr_str(&lawyers), pgarr_str(&canon)};
+    const char *ins[] = {pgarr_str(&src), pgarr_str(&ids), pgarr_str(&kinds), pgarr_str(&lawyers),
+                         pgarr_str(&canon)};
     db_job_t *job = db_job_new(gw->d->db, s_step, s_done, f);
     db_job_add(job, s_insert_sql, 5, ins);
     db_job_add(job, s_lookup_sql, 2, ins);

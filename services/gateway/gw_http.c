@@ -78,8 +78,8 @@ static char *s_body(gateway_t *gw, struct evhttp_request *req, size_t *len, gw_e
     struct evbuffer *in = evhttp_request_get_input_buffer(req);
     size_t n = evbuffer_get_length(in);
     if (n > (size_t)gw->max_body_bytes) {
-        gw_error_set(err, 413, GW_ERR_BODY_TOO_LARGE, NULL, "body is %zu bytes; the limit is %d",
-                     n, gw->max_body_bytes);
+        gw_error_set(err, 413, GW_ERR_BODY_TOO_LARGE, NULL, "body is %zu bytes; the limit is %d", n,
+                     gw->max_body_bytes);
         return NULL;
     }
     char *body = malloc(n + 1);
@@ -93,10 +93,9 @@ static bool s_authenticate(gateway_t *gw, struct evhttp_request *req, const char
                            const char *body, size_t len, gw_error_t *err)
 {
     struct evkeyvalq *h = evhttp_request_get_input_headers(req);
-    sig_result_t r =
-        hmac_verify_request(secret, evhttp_find_header(h, "X-Fayuan-Timestamp"),
-                            evhttp_find_header(h, "X-Fayuan-Signature"), body, len,
-                            time_now_us() / TIME_US_PER_SEC, gw->replay_window_s);
+    sig_result_t r = hmac_verify_request(secret, evhttp_find_header(h, "X-Fayuan-Timestamp"),
+                                         evhttp_find_header(h, "X-Fayuan-Signature"), body, len,
+                                         time_now_us() / TIME_US_PER_SEC, gw->replay_window_s);
     if (r == SIG_OK)
         return true;
     gw_error_from_sig(r, err);
@@ -201,8 +200,7 @@ static void s_metrics(gateway_t *gw, struct evhttp_request *req)
                         (unsigned long long)gw->m_requests, (unsigned long long)gw->m_accepted,
                         (unsigned long long)gw->m_duplicate, (unsigned long long)gw->m_conflict,
                         (unsigned long long)gw->m_rejected, (unsigned long long)gw->m_shed,
-                        (unsigned long long)gw->m_commits, gw->npending,
-                        db_queue_length(gw->d->db),
+                        (unsigned long long)gw->m_commits, gw->npending, db_queue_length(gw->d->db),
                         (unsigned long long)outbox_published(gw->d->outbox));
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                       "text/plain; version=0.0.4");

@@ -25,20 +25,8 @@ static int s_init(daemon_t *d, void *svc)
     gw->d = d;
     gw->lawyers = json_object();
     gw_commit_init(gw);
-    char err[256];
-    consumer_config_t cc = {
-        .producer = "registry",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
-        .apply = gw_registry_apply,
-        .finish = gw_registry_finish,
-        .arg = gw,
-    };
-    gw->registry = consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err);
-    if (!gw->registry) {
-        log_error("%s", err);
-        return -1;
-    }
-    return gw_http_start(gw);
+    gw->registry = daemon_follow(d, "registry", gw_registry_apply, gw_registry_finish, gw);
+    return gw->registry ? gw_http_start(gw) : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)
@@ -46,7 +34,6 @@ static void s_on_db_ready(daemon_t *d, void *svc)
     gateway_t *gw = svc;
     if (!gw->lawyers_loaded)
         gw_lawyers_load(gw);
-    consumer_start(gw->registry);
 }
 
 static void s_fini(daemon_t *d, void *svc)
@@ -54,7 +41,6 @@ static void s_fini(daemon_t *d, void *svc)
     gateway_t *gw = svc;
     gw_commit_fini(gw);
     gw_http_stop(gw);
-    consumer_destroy(&gw->registry);
     json_decref(gw->lawyers);
 }
 

@@ -16,43 +16,20 @@ static int s_init(daemon_t *d, void *svc)
     notify_t *n = svc;
     n->d = d;
     notify_deliver_init(n);
-    char err[256];
-    consumer_config_t reg = {
-        .producer = "registry",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
-        .apply = notify_apply_registry,
-        .arg = n,
-    };
-    consumer_config_t sco = {
-        .producer = "score",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "score"),
-        .apply = notify_apply_score,
-        .finish = notify_finish_score,
-        .arg = n,
-    };
-    n->registry = consumer_new(d->base, d->zctx, d->db, &reg, err, sizeof err);
-    n->score = n->registry ? consumer_new(d->base, d->zctx, d->db, &sco, err, sizeof err) : NULL;
-    if (!n->score) {
-        log_error("%s", err);
-        return -1;
-    }
-    return 0;
+    n->registry = daemon_follow(d, "registry", notify_apply_registry, NULL, n);
+    n->score = daemon_follow(d, "score", notify_apply_score, notify_finish_score, n);
+    return n->registry && n->score ? 0 : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)
 {
     notify_t *n = svc;
-    consumer_start(n->registry);
-    consumer_start(n->score);
     notify_deliver_kick(n); /* anything left pending by a previous run */
 }
 
 static void s_fini(daemon_t *d, void *svc)
 {
-    notify_t *n = svc;
-    consumer_destroy(&n->registry);
-    consumer_destroy(&n->score);
-    notify_deliver_fini(n);
+    notify_deliver_fini(svc);
 }
 
 int main(int argc, char **argv)

@@ -40,10 +40,10 @@ db_next_t notify_apply_score(consumer_apply_t *a, void *arg)
         }
         char id[64];
         snprintf(id, sizeof id, "score:%llu", (unsigned long long)env->seq);
-        json_t *v = json_pack("{s:s, s:I, s:i, s:i, s:s, s:s, s:b}", "quarter", ev->quarter,
-                              "points_centi", (json_int_t)ev->points_centi, "position",
-                              ev->position, "ranked", ev->ranked, "old_tier", ev->old_tier,
-                              "new_tier", ev->new_tier, "final", ev->final);
+        json_t *v =
+            json_pack("{s:s, s:I, s:i, s:i, s:s, s:s, s:b}", "quarter", ev->quarter, "points_centi",
+                      (json_int_t)ev->points_centi, "position", ev->position, "ranked", ev->ranked,
+                      "old_tier", ev->old_tier, "new_tier", ev->new_tier, "final", ev->final);
         char *text = json_dumps(v, JSON_COMPACT);
         pgarr_add(&sev, id);
         pgarr_add(&centers, env->center);

@@ -43,8 +43,7 @@ static char *s_render(notify_t *nt, const PGresult *res, int row)
     char quarter[32], points[32], position[16], ranked[16];
     notify_quarter_zh(json_string_value(json_object_get(vars, "quarter")) ?: "", quarter,
                       sizeof quarter);
-    points_format(json_integer_value(json_object_get(vars, "points_centi")), points,
-                  sizeof points);
+    points_format(json_integer_value(json_object_get(vars, "points_centi")), points, sizeof points);
     snprintf(position, sizeof position, "%lld",
              (long long)json_integer_value(json_object_get(vars, "position")));
     snprintf(ranked, sizeof ranked, "%lld",
@@ -119,10 +118,10 @@ static db_next_t s_step(db_job_t *job, void *arg)
         char *body = s_render(nt, res, i);
         char at[40];
         time_format_rfc3339(db_int64(res, i, 7), nt->d->cfg.utc_offset, at, sizeof at);
-        json_t *line = json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id",
-                                 (json_int_t)db_int64(res, i, 0), "center", db_value(res, i, 1),
-                                 "lawyer", db_value(res, i, 2), "channel", "file", "template",
-                                 db_value(res, i, 4), "message", body, "created_at", at);
+        json_t *line =
+            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_int64(res, i, 0),
+                      "center", db_value(res, i, 1), "lawyer", db_value(res, i, 2), "channel",
+                      "file", "template", db_value(res, i, 4), "message", body, "created_at", at);
         texts[i] = json_dumps(line, JSON_COMPACT);
         total += strlen(texts[i]) + 1;
         json_decref(line);
@@ -132,8 +131,8 @@ static db_next_t s_step(db_job_t *job, void *arg)
         ev.notification_id = (char *)db_value(res, i, 0);
         ev.lawyer = (char *)db_value(res, i, 2);
         ev.channel = "file";
-        outbox_batch_add(run->events, "NotificationDelivered", db_value(res, i, 1),
-                         time_now_us(), &ev.base);
+        outbox_batch_add(run->events, "NotificationDelivered", db_value(res, i, 1), time_now_us(),
+                         &ev.base);
         free(body);
     }
     char *all = malloc(total + 1), *p = all;

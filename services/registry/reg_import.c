@@ -87,8 +87,8 @@ static db_next_t s_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *arg)
             const reg_lawyer_row_t *r = &im->csv.rows[i];
             char *pools = s_join(r->pools, r->npools);
             char *spec = s_join(r->specialties, r->nspecialties);
-            const char *vals[10] = {r->licence, r->name,  r->gender, r->birth_date, r->firm,
-                                    r->licensed_since, pools, spec, r->phone, r->email};
+            const char *vals[10] = {r->licence,        r->name, r->gender, r->birth_date, r->firm,
+                                    r->licensed_since, pools,   spec,      r->phone,      r->email};
             for (int c = 0; c < 10; c++)
                 pgarr_add(&cols[c], vals[c]);
             free(pools);
@@ -133,9 +133,8 @@ static db_next_t s_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *arg)
         outbox_batch_stage(im->events, job);
         char body[256];
         snprintf(body, sizeof body,
-                 "{\"rows\":%zu,\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu}",
-                 im->csv.nrows, im->created, im->updated,
-                 im->csv.nrows - im->created - im->updated);
+                 "{\"rows\":%zu,\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu}", im->csv.nrows,
+                 im->created, im->updated, im->csv.nrows - im->created - im->updated);
         ctlcmd_set_reply_ok(cmd, body);
         ctlcmd_stage_reply(cmd, job);
         return DB_NEXT;
@@ -159,8 +158,7 @@ static json_t *s_errors_json(const reg_csv_result_t *csv)
     for (size_t i = 0; i < csv->nerrors; i++) {
         const reg_csv_error_t *e = &csv->errors[i];
         json_array_append_new(arr, json_pack("{s:i, s:s?, s:s}", "line", e->line, "field",
-                                             e->field[0] ? e->field : NULL, "message",
-                                             e->message));
+                                             e->field[0] ? e->field : NULL, "message", e->message));
     }
     return json_pack("{s:o}", "errors", arr);
 }

@@ -23,31 +23,13 @@ static int s_init(daemon_t *d, void *svc)
         log_error("configuration: %s", err);
         return -1;
     }
-    consumer_config_t cc = {
-        .producer = "gateway",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "gateway"),
-        .apply = roster_apply_sessions,
-        .finish = roster_finish_sessions,
-        .arg = r,
-    };
-    r->gateway = consumer_new(d->base, d->zctx, d->db, &cc, err, sizeof err);
-    if (!r->gateway) {
-        log_error("%s", err);
-        return -1;
-    }
-    return 0;
-}
-
-static void s_on_db_ready(daemon_t *d, void *svc)
-{
-    roster_t *r = svc;
-    consumer_start(r->gateway);
+    r->gateway = daemon_follow(d, "gateway", roster_apply_sessions, roster_finish_sessions, r);
+    return r->gateway ? 0 : -1;
 }
 
 static void s_fini(daemon_t *d, void *svc)
 {
     roster_t *r = svc;
-    consumer_destroy(&r->gateway);
     calendar_destroy(&r->cal);
 }
 
@@ -60,7 +42,6 @@ int main(int argc, char **argv)
         .rows = s_rows,
         .nrows = sizeof s_rows / sizeof s_rows[0],
         .init = s_init,
-        .on_db_ready = s_on_db_ready,
         .fini = s_fini,
     };
     return daemon_main(argc, argv, &spec, &s_roster);

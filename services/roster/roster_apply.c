@@ -31,7 +31,7 @@ typedef struct {
 typedef struct {
     s_window_t *win;
     size_t nwin;
-    json_t *index; /* "center\x1flawyer" -> window index */
+    json_t *index;  /* "center\x1flawyer" -> window index */
     json_t *origin; /* external id -> origin_at of its envelope (this batch) */
     outbox_batch_t *events;
     bool retract_pending; /* stage 2 ended with the retraction UPDATE */
@@ -204,9 +204,9 @@ static db_next_t s_pair(roster_t *r, consumer_apply_t *a)
             l->cap = l->cap ? l->cap * 2 : 8;
             l->evs = realloc(l->evs, l->cap * sizeof *l->evs);
         }
-        l->evs[l->n++] = (rp_event_t){db_value(sessions, i, 2),
-                                      strcmp(db_value(sessions, i, 3), "t") == 0,
-                                      db_int64(sessions, i, 4)};
+        l->evs[l->n++] =
+            (rp_event_t){db_value(sessions, i, 2), strcmp(db_value(sessions, i, 3), "t") == 0,
+                         db_int64(sessions, i, 4)};
     }
     /* Shifts standing now, by id; what the new pairing keeps is removed. */
     json_t *stale = json_object();

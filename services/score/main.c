@@ -23,35 +23,14 @@ static int s_init(daemon_t *d, void *svc)
     }
     s->policy = (tier_policy_t){s->green_permille, s->red_permille};
     score_standings_init(s);
-    char err[256];
-    consumer_config_t reg = {
-        .producer = "registry",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "registry"),
-        .apply = score_apply_registry,
-        .finish = score_finish_registry,
-        .arg = s,
-    };
-    consumer_config_t ros = {
-        .producer = "roster",
-        .endpoint = daemon_pub_endpoint(&d->cfg, "roster"),
-        .apply = score_apply_roster,
-        .finish = score_finish_roster,
-        .arg = s,
-    };
-    s->registry = consumer_new(d->base, d->zctx, d->db, &reg, err, sizeof err);
-    s->roster = s->registry ? consumer_new(d->base, d->zctx, d->db, &ros, err, sizeof err) : NULL;
-    if (!s->roster) {
-        log_error("%s", err);
-        return -1;
-    }
-    return 0;
+    s->registry = daemon_follow(d, "registry", score_apply_registry, score_finish_registry, s);
+    s->roster = daemon_follow(d, "roster", score_apply_roster, score_finish_roster, s);
+    return s->registry && s->roster ? 0 : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)
 {
     score_t *s = svc;
-    consumer_start(s->registry);
-    consumer_start(s->roster);
     /* Standings may be stale after a restart: recompute the default center. */
     score_mark_dirty(s, d->cfg.center);
 }
@@ -69,10 +48,7 @@ static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest 
 
 static void s_fini(daemon_t *d, void *svc)
 {
-    score_t *s = svc;
-    consumer_destroy(&s->registry);
-    consumer_destroy(&s->roster);
-    score_standings_fini(s);
+    score_standings_fini(svc);
 }
 
 int main(int argc, char **argv)

@@ -27,7 +27,7 @@ typedef struct {
     tier_policy_t policy;
     consumer_t *registry;
     consumer_t *roster;
-    json_t *dirty;     /* centers whose standings must be recomputed */
+    json_t *dirty; /* centers whose standings must be recomputed */
     bool recomputing;
     struct event *ev_recompute;
     /* ripple latency: origins of applied events not yet in a recompute */

@@ -165,7 +165,6 @@ void score_finish_roster(consumer_apply_t *a, bool committed, void *arg)
 
 /* ---- registry read-model ------------------------------------------------ */
 
-
 db_next_t score_apply_registry(consumer_apply_t *a, void *arg)
 {
     return lawyers_model_apply(a, (void *)lawyers_model_pool_sql);

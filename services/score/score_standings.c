@@ -110,8 +110,8 @@ static db_next_t s_recompute_step(db_job_t *job, void *arg)
         rc->changed++;
     }
     if (rc->changed > 0) {
-        const char *params[] = {rc->center,        rc->quarter,       pgarr_str(&lawyers),
-                                pgarr_str(&pts),   pgarr_str(&pos),   pgarr_str(&ranked),
+        const char *params[] = {rc->center,       rc->quarter,     pgarr_str(&lawyers),
+                                pgarr_str(&pts),  pgarr_str(&pos), pgarr_str(&ranked),
                                 pgarr_str(&tiers)};
         db_job_add(job, s_upsert_sql, 7, params);
         outbox_batch_stage(rc->events, job);
@@ -258,9 +258,8 @@ static void s_standings_done(db_job_t *job, bool committed, const char *error, v
     for (size_t i = 0; i < n; i++)
         json_array_append_new(members,
                               json_pack("{s:s, s:s, s:o, s:i, s:s}", "licence", m[i].licence,
-                                        "name", m[i].name, "points",
-                                        score_points_json(m[i].points), "position", m[i].position,
-                                        "tier", tier_name(m[i].tier)));
+                                        "name", m[i].name, "points", score_points_json(m[i].points),
+                                        "position", m[i].position, "tier", tier_name(m[i].tier)));
     json_t *body = json_pack("{s:s, s:s, s:b, s:o}", "center", q->center, "quarter", q->quarter,
                              "final", false, "members", members);
     char *text = json_dumps(body, JSON_COMPACT);
@@ -319,13 +318,12 @@ void score_cmd_stats(score_t *s, bus_ctl_req_t *req)
     double p99 = s->nlat ? (double)sorted[(s->nlat * 99) / 100] / 1000.0 : 0;
     double pmax = s->nlat ? (double)sorted[s->nlat - 1] / 1000.0 : 0;
     free(sorted);
-    json_t *body = json_pack("{s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I}", "ripple_samples",
-                             (json_int_t)s->nlat, "ripple_p50_ms", p50, "ripple_p99_ms", p99,
-                             "ripple_max_ms", pmax, "events_applied", (json_int_t)s->m_entries,
-                             "recomputes", (json_int_t)s->m_recomputes, "tier_changes",
-                             (json_int_t)s->m_tier_changes, "roster_seq",
-                             (json_int_t)consumer_last_seq(s->roster), "registry_seq",
-                             (json_int_t)consumer_last_seq(s->registry));
+    json_t *body = json_pack(
+        "{s:I, s:f, s:f, s:f, s:I, s:I, s:I, s:I, s:I}", "ripple_samples", (json_int_t)s->nlat,
+        "ripple_p50_ms", p50, "ripple_p99_ms", p99, "ripple_max_ms", pmax, "events_applied",
+        (json_int_t)s->m_entries, "recomputes", (json_int_t)s->m_recomputes, "tier_changes",
+        (json_int_t)s->m_tier_changes, "roster_seq", (json_int_t)consumer_last_seq(s->roster),
+        "registry_seq", (json_int_t)consumer_last_seq(s->registry));
     char *text = json_dumps(body, JSON_COMPACT);
     bus_ctl_reply_ok(req, text, strlen(text));
     free(text);

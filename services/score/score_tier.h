@@ -21,8 +21,8 @@ typedef struct {
 void tier_compute(const int64_t *points, size_t n, const tier_policy_t *policy, int *position,
                   tier_t *tier);
 
-const char *tier_name(tier_t t);       /* "green", "blue", "red", "" */
-const char *tier_name_zh(tier_t t);    /* "绿色", "蓝色", "红色", "" */
-tier_t tier_parse(const char *name);   /* TIER_NONE if unknown */
+const char *tier_name(tier_t t);     /* "green", "blue", "red", "" */
+const char *tier_name_zh(tier_t t);  /* "绿色", "蓝色", "红色", "" */
+tier_t tier_parse(const char *name); /* TIER_NONE if unknown */
 
 #endif
