@@ -107,6 +107,15 @@ $$(BUILD)/tests/unit/$(1)/%: tests/unit/$(1)/%.c $$(BUILD)/lib/lib$(1).a $$(LIBC
 endef
 $(foreach s,$(SERVICES) ctl,$(eval $(call unit_rule,$(s))))
 
+# ---- C programs driven by integration tests ------------------------------
+# tests/integration/<name>.c -> $(BUILD)/tests/integration/<name>; the Python
+# test of the same name starts PostgreSQL and runs it.
+INTEG_SRC := $(wildcard tests/integration/*.c)
+INTEG_BIN := $(patsubst tests/integration/%.c,$(BUILD)/tests/integration/%,$(INTEG_SRC))
+$(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCOMMON)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -o $@ $< $(LIBCOMMON) $(PKG_LIBS) -lcmocka $(LDFLAGS)
+
 # ---- fuzz targets (clang + libFuzzer) -------------------------------------
 # Each tests/fuzz/fuzz_<name>.c is linked against the sources named in its
 # first line comment: "/* fuzz-sources: a.c b.c */".
@@ -121,7 +130,7 @@ build/fuzz/%: tests/fuzz/%.c $(PB_H) $(COMMON_SRC)
 fuzz: $(FUZZ_BIN)
 
 # ---- top-level commands ---------------------------------------------------
-test: all $(UNIT_BIN)
+test: all $(UNIT_BIN) $(INTEG_BIN)
 	BUILD=$(BUILD) SANITIZE=$(SANITIZE) tests/run
 
 unit: $(UNIT_BIN)

@@ -19,6 +19,10 @@
 #include <stdint.h>
 
 typedef struct outbox outbox_t;
+
+/* The statement outbox_batch_stage adds ($1 count, $2 types, $3 centers,
+ * $4 occurred_at, $5 hex payloads, $6 origins: arrays), for tests that race it. */
+extern const char outbox_insert_sql[];
 typedef struct outbox_batch outbox_batch_t;
 
 /* producer: this service's name; pub: where to ring the doorbell (borrowed). */

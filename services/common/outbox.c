@@ -41,7 +41,7 @@ struct outbox_batch {
     int result_index; /* index of the staged statement in the final batch */
 };
 
-static const char s_insert_sql[] =
+const char outbox_insert_sql[] =
     "WITH h AS (UPDATE outbox_head SET seq = seq + $1 RETURNING seq - $1 AS base) "
     "INSERT INTO outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
     "SELECT h.base + e.ord, e.type, e.center, e.occ, n.now, "
@@ -144,7 +144,7 @@ void outbox_batch_stage(outbox_batch_t *b, db_job_t *job)
                             pgarr_str(&payloads),
                             pgarr_str(&origins)};
     b->result_index = db_job_pending_count(job);
-    db_job_add(job, s_insert_sql, 6, params);
+    db_job_add(job, outbox_insert_sql, 6, params);
     pgarr_free(&types);
     pgarr_free(&centers);
     pgarr_free(&occ);
