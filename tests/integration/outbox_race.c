@@ -147,7 +147,8 @@ static void test_seq_gap_free_in_commit_order(void **state)
     int total = 0;
     for (int w = 0; w < WRITERS; w++) {
         int committed = 0;
-        assert_int_equal(read(pipes[w][0], &committed, sizeof committed), (ssize_t)sizeof committed);
+        assert_int_equal(read(pipes[w][0], &committed, sizeof committed),
+                         (ssize_t)sizeof committed);
         total += committed;
         close(pipes[w][0]);
         close(pipes[w][1]);
