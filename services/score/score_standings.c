@@ -14,13 +14,78 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The ranked population: active members of any pool of the center. */
-static const char s_ranked_sql[] =
-    "SELECT l.licence, l.name, coalesce(t.points_centi, 0), coalesce(s.tier, '') "
-    "FROM lawyers l "
-    "LEFT JOIN totals t ON t.center = l.center AND t.quarter = $2 AND t.lawyer = l.licence "
-    "LEFT JOIN standings s ON s.center = l.center AND s.quarter = $2 AND s.lawyer = l.licence "
-    "WHERE l.center = $1 AND l.status = 'active' AND cardinality(l.pools) > 0";
+/* The ranked population (active members of any pool of the center), their
+ * quarter totals and their last published tiers are read as three plain
+ * single-table queries and joined here: a join in SQL over freshly loaded,
+ * not yet analysed tables can get a nested-loop plan that takes seconds. */
+static const char s_members_sql[] =
+    "SELECT licence, name FROM lawyers "
+    "WHERE center = $1 AND status = 'active' AND cardinality(pools) > 0";
+static const char s_totals_sql[] =
+    "SELECT lawyer, points_centi FROM totals WHERE center = $1 AND quarter = $2";
+static const char s_tiers_sql[] =
+    "SELECT lawyer, tier FROM standings WHERE center = $1 AND quarter = $2";
+
+typedef struct {
+    size_t n;
+    const char **licence; /* borrowed from the job's results */
+    const char **name;
+    int64_t *points;
+    tier_t *old; /* last published tier */
+    int *position;
+    tier_t *tier;
+} s_ranked_t;
+
+static void s_ranked_add(db_job_t *job, const char *center, const char *quarter)
+{
+    const char *params[] = {center, quarter};
+    db_job_add(job, s_members_sql, 1, params);
+    db_job_add(job, s_totals_sql, 2, params);
+    db_job_add(job, s_tiers_sql, 2, params);
+}
+
+/* Joins the three results of s_ranked_add and ranks the members. */
+static void s_ranked_load(const db_job_t *job, const tier_policy_t *policy, s_ranked_t *r)
+{
+    const PGresult *members = db_job_result(job, 0);
+    const PGresult *totals = db_job_result(job, 1);
+    const PGresult *tiers = db_job_result(job, 2);
+    r->n = (size_t)PQntuples(members);
+    r->licence = calloc(r->n + 1, sizeof *r->licence);
+    r->name = calloc(r->n + 1, sizeof *r->name);
+    r->points = calloc(r->n + 1, sizeof *r->points);
+    r->old = calloc(r->n + 1, sizeof *r->old);
+    r->position = calloc(r->n + 1, sizeof *r->position);
+    r->tier = calloc(r->n + 1, sizeof *r->tier);
+    json_t *index = json_object();
+    for (size_t i = 0; i < r->n; i++) {
+        r->licence[i] = db_value(members, (int)i, 0);
+        r->name[i] = db_value(members, (int)i, 1);
+        json_object_set_new(index, r->licence[i], json_integer((json_int_t)i));
+    }
+    for (int i = 0; i < PQntuples(totals); i++) {
+        json_t *k = json_object_get(index, db_value(totals, i, 0));
+        if (k)
+            r->points[json_integer_value(k)] = db_int64(totals, i, 1);
+    }
+    for (int i = 0; i < PQntuples(tiers); i++) {
+        json_t *k = json_object_get(index, db_value(tiers, i, 0));
+        if (k)
+            r->old[json_integer_value(k)] = tier_parse(db_value(tiers, i, 1));
+    }
+    json_decref(index);
+    tier_compute(r->points, r->n, policy, r->position, r->tier);
+}
+
+static void s_ranked_free(s_ranked_t *r)
+{
+    free(r->licence);
+    free(r->name);
+    free(r->points);
+    free(r->old);
+    free(r->position);
+    free(r->tier);
+}
 
 static const char s_upsert_sql[] =
     "INSERT INTO standings (center, quarter, lawyer, points_centi, position, ranked, tier) "
@@ -67,14 +132,8 @@ static db_next_t s_recompute_step(db_job_t *job, void *arg)
     s_recompute_t *rc = arg;
     if (rc->events)
         return DB_COMMIT;
-    const PGresult *res = db_job_result(job, 0);
-    size_t n = (size_t)PQntuples(res);
-    int64_t *points = calloc(n + 1, sizeof *points);
-    int *position = calloc(n + 1, sizeof *position);
-    tier_t *tier = calloc(n + 1, sizeof *tier);
-    for (size_t i = 0; i < n; i++)
-        points[i] = db_int64(res, (int)i, 2);
-    tier_compute(points, n, &rc->s->policy, position, tier);
+    s_ranked_t r;
+    s_ranked_load(job, &rc->s->policy, &r);
     pgarr_t lawyers, pts, pos, ranked, tiers;
     pgarr_init(&lawyers);
     pgarr_init(&pts);
@@ -86,24 +145,22 @@ static db_next_t s_recompute_step(db_job_t *job, void *arg)
     for (size_t i = 0; i < rc->norigins; i++)
         if (origin == 0 || rc->origins[i] < origin)
             origin = rc->origins[i];
-    for (size_t i = 0; i < n; i++) {
-        tier_t old = tier_parse(db_value(res, (int)i, 3));
-        if (old == tier[i])
+    for (size_t i = 0; i < r.n; i++) {
+        if (r.old[i] == r.tier[i])
             continue;
-        const char *licence = db_value(res, (int)i, 0);
-        pgarr_add(&lawyers, licence);
-        pgarr_add_int(&pts, points[i]);
-        pgarr_add_int(&pos, position[i]);
-        pgarr_add_int(&ranked, (int64_t)n);
-        pgarr_add(&tiers, tier_name(tier[i]));
+        pgarr_add(&lawyers, r.licence[i]);
+        pgarr_add_int(&pts, r.points[i]);
+        pgarr_add_int(&pos, r.position[i]);
+        pgarr_add_int(&ranked, (int64_t)r.n);
+        pgarr_add(&tiers, tier_name(r.tier[i]));
         Fayuan__TierChanged ev = FAYUAN__TIER_CHANGED__INIT;
-        ev.lawyer = (char *)licence;
+        ev.lawyer = (char *)r.licence[i];
         ev.quarter = rc->quarter;
-        ev.old_tier = (char *)tier_name(old);
-        ev.new_tier = (char *)tier_name(tier[i]);
-        ev.points_centi = points[i];
-        ev.position = position[i];
-        ev.ranked = (int32_t)n;
+        ev.old_tier = (char *)tier_name(r.old[i]);
+        ev.new_tier = (char *)tier_name(r.tier[i]);
+        ev.points_centi = r.points[i];
+        ev.position = r.position[i];
+        ev.ranked = (int32_t)r.n;
         ev.final = false;
         outbox_batch_add_traced(rc->events, "TierChanged", rc->center, time_now_us(), origin,
                                 &ev.base);
@@ -121,9 +178,7 @@ static db_next_t s_recompute_step(db_job_t *job, void *arg)
     pgarr_free(&pos);
     pgarr_free(&ranked);
     pgarr_free(&tiers);
-    free(points);
-    free(position);
-    free(tier);
+    s_ranked_free(&r);
     return rc->changed > 0 ? DB_NEXT : DB_COMMIT;
 }
 
@@ -182,9 +237,8 @@ static void s_start_next(score_t *s)
     s->waiting = NULL;
     s->nwaiting = s->capwaiting = 0;
     s->recomputing = true;
-    const char *params[] = {rc->center, rc->quarter};
     db_job_t *job = db_job_new(s->d->db, s_recompute_step, s_recompute_done, rc);
-    db_job_add(job, s_ranked_sql, 2, params);
+    s_ranked_add(job, rc->center, rc->quarter);
     db_job_submit(job);
 }
 
@@ -242,17 +296,12 @@ static void s_standings_done(db_job_t *job, bool committed, const char *error, v
         free(q);
         return;
     }
-    size_t n = (size_t)PQntuples(res);
-    int64_t *points = calloc(n + 1, sizeof *points);
-    int *position = calloc(n + 1, sizeof *position);
-    tier_t *tier = calloc(n + 1, sizeof *tier);
+    s_ranked_t r;
+    s_ranked_load(job, &q->s->policy, &r);
+    size_t n = r.n;
     s_member_t *m = calloc(n + 1, sizeof *m);
     for (size_t i = 0; i < n; i++)
-        points[i] = db_int64(res, (int)i, 2);
-    tier_compute(points, n, &q->s->policy, position, tier);
-    for (size_t i = 0; i < n; i++)
-        m[i] = (s_member_t){points[i], position[i], tier[i], db_value(res, (int)i, 0),
-                            db_value(res, (int)i, 1)};
+        m[i] = (s_member_t){r.points[i], r.position[i], r.tier[i], r.licence[i], r.name[i]};
     qsort(m, n, sizeof *m, s_by_position);
     json_t *members = json_array();
     for (size_t i = 0; i < n; i++)
@@ -266,9 +315,7 @@ static void s_standings_done(db_job_t *job, bool committed, const char *error, v
     bus_ctl_reply_ok(q->req, text, strlen(text));
     free(text);
     json_decref(body);
-    free(points);
-    free(position);
-    free(tier);
+    s_ranked_free(&r);
     free(m);
     free(q);
 }
@@ -297,9 +344,8 @@ void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlReques
     } else {
         time_quarter_of(time_now_us(), s->d->cfg.utc_offset, q->quarter, sizeof q->quarter);
     }
-    const char *params[] = {q->center, q->quarter};
     db_job_t *job = db_job_new(s->d->db, NULL, s_standings_done, q);
-    db_job_add(job, s_ranked_sql, 2, params);
+    s_ranked_add(job, q->center, q->quarter);
     db_job_submit(job);
 }
 
