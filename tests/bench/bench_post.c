@@ -735,6 +735,8 @@ int main(int argc, char **argv)
            b.gen.ndays, http_s, http_s > 0 ? (double)records / http_s : 0.0,
            s_pct(sorted, b.nchunks, 0.5) * 1e3, s_pct(sorted, b.nchunks, 0.99) * 1e3,
            b.nchunks ? sorted[b.nchunks - 1] * 1e3 : 0.0);
+    /* CLOCK_MONOTONIC instants, so the caller can line up its own samples. */
+    printf(",\"mono_first\":%.4f,\"mono_http_end\":%.4f", b.t_first, b.t_last);
     if (paced)
         printf(",\"rate_target\":%.1f,\"rate_achieved\":%.1f,\"max_send_late_ms\":%.3f", rate,
                http_s > 0 ? (double)records / http_s : 0.0, b.max_late * 1e3);
@@ -751,6 +753,7 @@ int main(int argc, char **argv)
                w.t_ledger > 0 ? w.t_ledger - b.t_first : -1.0, e2e,
                w.ok ? (double)records / e2e : 0.0, w.applied, w.samples, w.recomputes, w.polls_sql,
                w.polls_stats);
+        printf(",\"mono_ledger\":%.4f,\"mono_done\":%.4f", w.t_ledger, w.t_done);
         if (!w.ok) {
             fprintf(stderr,
                     "bench_post: the pipeline did not finish within %.0f s (ledger %lld "
