@@ -14,7 +14,8 @@ const char lawyers_model_pool_sql[] =
     "       coalesce(string_to_array(nullif(pools, ''), ';'), '{}'), status "
     "FROM " LAWYERS_MODEL_UNNEST " ORDER BY center, licence, ord DESC "
     "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
-    "  pools = excluded.pools, status = excluded.status";
+    "  pools = excluded.pools, status = excluded.status "
+    "RETURNING center, licence, status = 'active' AND cardinality(pools) > 0";
 
 void lawyers_model_foreach(const consumer_apply_t *a,
                            void (*fn)(const Fayuan__Envelope *env, const Fayuan__LawyerChanged *ev,

@@ -5,6 +5,7 @@
 #ifndef FAYUAN_SCORE_H
 #define FAYUAN_SCORE_H
 
+#include "score_board.h"
 #include "score_tier.h"
 
 #include "fayuan/consumer.h"
@@ -27,7 +28,9 @@ typedef struct {
     tier_policy_t policy;
     consumer_t *registry;
     consumer_t *roster;
-    json_t *dirty; /* centers whose standings must be recomputed */
+    json_t *dirty;          /* centers whose standings must be recomputed */
+    score_board_t **boards; /* per center: the current quarter in memory */
+    size_t nboards;
     bool recomputing;
     struct event *ev_recompute;
     /* ripple latency: origins of applied events not yet in a recompute */
@@ -48,6 +51,10 @@ void score_finish_registry(consumer_apply_t *a, bool committed, void *arg);
 void score_standings_init(score_t *s);
 void score_standings_fini(score_t *s);
 void score_mark_dirty(score_t *s, const char *center);
+/* After a commit: totals rows (center, quarter, lawyer, points_centi) and
+ * membership rows (center, licence, ranked bool) returned by it. */
+void score_board_update_points(score_t *s, const PGresult *res);
+void score_board_update_members(score_t *s, const PGresult *res);
 void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
 void score_cmd_stats(score_t *s, bus_ctl_req_t *req);
 

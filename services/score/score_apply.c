@@ -22,7 +22,8 @@
     "INSERT INTO totals (center, quarter, lawyer, points_centi) "                                  \
     "SELECT center, quarter, lawyer, sum(points_centi) FROM ins GROUP BY 1, 2, 3 "                 \
     "ON CONFLICT (center, quarter, lawyer) DO UPDATE "                                             \
-    "  SET points_centi = totals.points_centi + excluded.points_centi"
+    "  SET points_centi = totals.points_centi + excluded.points_centi "                            \
+    "RETURNING center, quarter, lawyer, points_centi"
 
 static const char s_completed_sql[] =
     "WITH e AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], "
@@ -151,6 +152,10 @@ void score_finish_roster(consumer_apply_t *a, bool committed, void *arg)
     score_t *s = arg;
     if (!committed)
         return;
+    /* The apply's statements are the job's last batch: their RETURNING rows
+     * are the new totals. */
+    for (int r = 0; r < db_job_nresults(a->job); r++)
+        score_board_update_points(s, db_job_result(a->job, r));
     for (size_t i = 0; i < a->n; i++) {
         const Fayuan__Envelope *env = a->evs[i];
         score_mark_dirty(s, env->center);
@@ -175,6 +180,8 @@ void score_finish_registry(consumer_apply_t *a, bool committed, void *arg)
     score_t *s = arg;
     if (!committed)
         return;
+    for (int r = 0; r < db_job_nresults(a->job); r++)
+        score_board_update_members(s, db_job_result(a->job, r));
     for (size_t i = 0; i < a->n; i++)
         score_mark_dirty(s, a->evs[i]->center);
 }

@@ -105,12 +105,12 @@ json_t *score_points_json(int64_t centi)
 
 typedef struct {
     score_t *s;
-    char center[64];
-    char quarter[8];
+    score_board_t *board;
     int64_t *origins; /* events this recompute covers, for ripple latency */
     size_t norigins;
     outbox_batch_t *events;
-    size_t changed;
+    score_change_t *changes; /* copies of the board's, for after commit */
+    size_t nchanges;
 } s_recompute_t;
 
 static void s_schedule(score_t *s, int delay_ms)
@@ -127,96 +127,189 @@ void score_mark_dirty(score_t *s, const char *center)
         s_schedule(s, s->tier_delay_ms);
 }
 
-static db_next_t s_recompute_step(db_job_t *job, void *arg)
+static score_board_t *s_board_find(score_t *s, const char *center)
 {
-    s_recompute_t *rc = arg;
-    if (rc->events)
-        return DB_COMMIT;
-    s_ranked_t r;
-    s_ranked_load(job, &rc->s->policy, &r);
-    pgarr_t lawyers, pts, pos, ranked, tiers;
-    pgarr_init(&lawyers);
-    pgarr_init(&pts);
-    pgarr_init(&pos);
-    pgarr_init(&ranked);
-    pgarr_init(&tiers);
-    rc->events = outbox_batch_new(rc->s->d->outbox);
-    int64_t origin = 0;
-    for (size_t i = 0; i < rc->norigins; i++)
-        if (origin == 0 || rc->origins[i] < origin)
-            origin = rc->origins[i];
-    for (size_t i = 0; i < r.n; i++) {
-        if (r.old[i] == r.tier[i])
-            continue;
-        pgarr_add(&lawyers, r.licence[i]);
-        pgarr_add_int(&pts, r.points[i]);
-        pgarr_add_int(&pos, r.position[i]);
-        pgarr_add_int(&ranked, (int64_t)r.n);
-        pgarr_add(&tiers, tier_name(r.tier[i]));
-        Fayuan__TierChanged ev = FAYUAN__TIER_CHANGED__INIT;
-        ev.lawyer = (char *)r.licence[i];
-        ev.quarter = rc->quarter;
-        ev.old_tier = (char *)tier_name(r.old[i]);
-        ev.new_tier = (char *)tier_name(r.tier[i]);
-        ev.points_centi = r.points[i];
-        ev.position = r.position[i];
-        ev.ranked = (int32_t)r.n;
-        ev.final = false;
-        outbox_batch_add_traced(rc->events, "TierChanged", rc->center, time_now_us(), origin,
-                                &ev.base);
-        rc->changed++;
+    for (size_t i = 0; i < s->nboards; i++)
+        if (strcmp(score_board_center(s->boards[i]), center) == 0)
+            return s->boards[i];
+    return NULL;
+}
+
+/* A fresh, unloaded board for the center (a new quarter, or the first time). */
+static score_board_t *s_board_reset(score_t *s, const char *center, const char *quarter)
+{
+    for (size_t i = 0; i < s->nboards; i++) {
+        if (strcmp(score_board_center(s->boards[i]), center) == 0) {
+            score_board_destroy(&s->boards[i]);
+            s->boards[i] = score_board_new(center, quarter);
+            return s->boards[i];
+        }
     }
-    if (rc->changed > 0) {
-        const char *params[] = {rc->center,       rc->quarter,     pgarr_str(&lawyers),
-                                pgarr_str(&pts),  pgarr_str(&pos), pgarr_str(&ranked),
-                                pgarr_str(&tiers)};
-        db_job_add(job, s_upsert_sql, 7, params);
-        outbox_batch_stage(rc->events, job);
+    s->boards = realloc(s->boards, (s->nboards + 1) * sizeof *s->boards);
+    s->boards[s->nboards] = score_board_new(center, quarter);
+    return s->boards[s->nboards++];
+}
+
+void score_board_update_points(score_t *s, const PGresult *res)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        score_board_t *b = s_board_find(s, db_value(res, i, 0));
+        if (b && strcmp(score_board_quarter(b), db_value(res, i, 1)) == 0)
+            score_board_set_points(b, db_value(res, i, 2), db_int64(res, i, 3));
     }
-    pgarr_free(&lawyers);
-    pgarr_free(&pts);
-    pgarr_free(&pos);
-    pgarr_free(&ranked);
-    pgarr_free(&tiers);
-    s_ranked_free(&r);
-    return rc->changed > 0 ? DB_NEXT : DB_COMMIT;
+}
+
+void score_board_update_members(score_t *s, const PGresult *res)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        score_board_t *b = s_board_find(s, db_value(res, i, 0));
+        if (b)
+            score_board_set_member(b, db_value(res, i, 1), strcmp(db_value(res, i, 2), "t") == 0);
+    }
 }
 
 static void s_start_next(score_t *s);
 
-static void s_recompute_done(db_job_t *job, bool committed, const char *error, void *arg)
+static void s_record_latency(score_t *s, const int64_t *origins, size_t n)
 {
-    s_recompute_t *rc = arg;
-    score_t *s = rc->s;
-    outbox_batch_finish(&rc->events, job, committed);
-    if (committed) {
-        s->m_recomputes++;
-        s->m_tier_changes += rc->changed;
-        int64_t now = time_now_us();
-        for (size_t i = 0; i < rc->norigins; i++) {
-            s->lat[s->latpos] = now - rc->origins[i];
-            s->latpos = (s->latpos + 1) % SCORE_LAT_SAMPLES;
-            if (s->nlat < SCORE_LAT_SAMPLES)
-                s->nlat++;
-        }
-        free(rc->origins);
-    } else {
-        log_warn("recomputing standings of %s failed: %s; will retry", rc->center,
-                 error ? error : "?");
-        json_object_set_new(s->dirty, rc->center, json_true());
-        /* Give the origins back so their latency is still measured. */
-        for (size_t i = 0; i < rc->norigins; i++) {
-            if (s->nwaiting == s->capwaiting) {
-                s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
-                s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
-            }
-            s->waiting[s->nwaiting++] = rc->origins[i];
-        }
-        free(rc->origins);
+    int64_t now = time_now_us();
+    for (size_t i = 0; i < n; i++) {
+        s->lat[s->latpos] = now - origins[i];
+        s->latpos = (s->latpos + 1) % SCORE_LAT_SAMPLES;
+        if (s->nlat < SCORE_LAT_SAMPLES)
+            s->nlat++;
     }
+}
+
+static void s_give_back(score_t *s, s_recompute_t *rc)
+{
+    for (size_t i = 0; i < rc->norigins; i++) {
+        if (s->nwaiting == s->capwaiting) {
+            s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
+            s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
+        }
+        s->waiting[s->nwaiting++] = rc->origins[i];
+    }
+}
+
+static void s_recompute_end(s_recompute_t *rc, bool ok)
+{
+    score_t *s = rc->s;
+    if (ok) {
+        s->m_recomputes++;
+        s->m_tier_changes += rc->nchanges;
+        s_record_latency(s, rc->origins, rc->norigins);
+    } else {
+        json_object_set_new(s->dirty, score_board_center(rc->board), json_true());
+        s_give_back(s, rc); /* still measured, by the retry */
+    }
+    for (size_t i = 0; i < rc->nchanges; i++)
+        free((char *)rc->changes[i].licence);
+    free(rc->changes);
+    free(rc->origins);
     free(rc);
     s->recomputing = false;
-    s_start_next(s);
+    if (!ok)
+        s_schedule(s, 500);
+    else
+        s_start_next(s);
+}
+
+static void s_publish_done(db_job_t *job, bool committed, const char *error, void *arg)
+{
+    s_recompute_t *rc = arg;
+    outbox_batch_finish(&rc->events, job, committed);
+    if (committed) {
+        for (size_t i = 0; i < rc->nchanges; i++)
+            score_board_set_tier(rc->board, rc->changes[i].licence, rc->changes[i].new_tier);
+    } else {
+        log_warn("publishing tiers of %s failed: %s; will retry", score_board_center(rc->board),
+                 error ? error : "?");
+    }
+    s_recompute_end(rc, committed);
+}
+
+/* Ranks the board; writes and publishes the tiers that changed, if any. */
+static void s_rank(s_recompute_t *rc)
+{
+    score_t *s = rc->s;
+    score_change_t *changes;
+    size_t n = score_board_rank(rc->board, &s->policy, &changes);
+    if (n == 0) {
+        s_recompute_end(rc, true);
+        return;
+    }
+    int ranked = (int)score_board_members(rc->board);
+    const char *center = score_board_center(rc->board);
+    const char *quarter = score_board_quarter(rc->board);
+    rc->changes = calloc(n, sizeof *rc->changes);
+    rc->nchanges = n;
+    rc->events = outbox_batch_new(s->d->outbox);
+    int64_t origin = 0;
+    for (size_t i = 0; i < rc->norigins; i++)
+        if (origin == 0 || rc->origins[i] < origin)
+            origin = rc->origins[i];
+    pgarr_t lawyers, pts, pos, nranked, tiers;
+    pgarr_init(&lawyers);
+    pgarr_init(&pts);
+    pgarr_init(&pos);
+    pgarr_init(&nranked);
+    pgarr_init(&tiers);
+    for (size_t i = 0; i < n; i++) {
+        const score_change_t *c = &changes[i];
+        rc->changes[i] = *c;
+        rc->changes[i].licence = strdup(c->licence);
+        pgarr_add(&lawyers, c->licence);
+        pgarr_add_int(&pts, c->points);
+        pgarr_add_int(&pos, c->position);
+        pgarr_add_int(&nranked, ranked);
+        pgarr_add(&tiers, tier_name(c->new_tier));
+        Fayuan__TierChanged ev = FAYUAN__TIER_CHANGED__INIT;
+        ev.lawyer = (char *)c->licence;
+        ev.quarter = (char *)quarter;
+        ev.old_tier = (char *)tier_name(c->old_tier);
+        ev.new_tier = (char *)tier_name(c->new_tier);
+        ev.points_centi = c->points;
+        ev.position = c->position;
+        ev.ranked = ranked;
+        ev.final = false;
+        outbox_batch_add_traced(rc->events, "TierChanged", center, time_now_us(), origin, &ev.base);
+    }
+    const char *params[] = {center,           quarter,         pgarr_str(&lawyers),
+                            pgarr_str(&pts),  pgarr_str(&pos), pgarr_str(&nranked),
+                            pgarr_str(&tiers)};
+    db_job_t *job = db_job_new(s->d->db, NULL, s_publish_done, rc);
+    db_job_add(job, s_upsert_sql, 7, params);
+    outbox_batch_stage(rc->events, job);
+    db_job_submit(job);
+    pgarr_free(&lawyers);
+    pgarr_free(&pts);
+    pgarr_free(&pos);
+    pgarr_free(&nranked);
+    pgarr_free(&tiers);
+}
+
+/* The board was not loaded (start, new quarter): read it, then rank. */
+static void s_load_done(db_job_t *job, bool committed, const char *error, void *arg)
+{
+    s_recompute_t *rc = arg;
+    if (!committed) {
+        log_warn("loading standings of %s failed: %s; will retry", score_board_center(rc->board),
+                 error ? error : "?");
+        s_recompute_end(rc, false);
+        return;
+    }
+    const PGresult *members = db_job_result(job, 0);
+    const PGresult *totals = db_job_result(job, 1);
+    const PGresult *tiers = db_job_result(job, 2);
+    for (int i = 0; i < PQntuples(members); i++)
+        score_board_set_member(rc->board, db_value(members, i, 0), true);
+    for (int i = 0; i < PQntuples(totals); i++)
+        score_board_set_points(rc->board, db_value(totals, i, 0), db_int64(totals, i, 1));
+    for (int i = 0; i < PQntuples(tiers); i++)
+        score_board_set_tier(rc->board, db_value(tiers, i, 0), tier_parse(db_value(tiers, i, 1)));
+    score_board_set_loaded(rc->board);
+    s_rank(rc);
 }
 
 static void s_start_next(score_t *s)
@@ -226,19 +319,27 @@ static void s_start_next(score_t *s)
     void *iter = json_object_iter(s->dirty);
     if (!iter)
         return;
+    char center[64], quarter[8];
+    snprintf(center, sizeof center, "%s", json_object_iter_key(iter));
+    json_object_del(s->dirty, center);
+    time_quarter_of(time_now_us(), s->d->cfg.utc_offset, quarter, sizeof quarter);
     s_recompute_t *rc = calloc(1, sizeof *rc);
     rc->s = s;
-    snprintf(rc->center, sizeof rc->center, "%s", json_object_iter_key(iter));
-    json_object_del(s->dirty, rc->center);
-    time_quarter_of(time_now_us(), s->d->cfg.utc_offset, rc->quarter, sizeof rc->quarter);
-    /* Every applied event so far is covered by this recompute once it commits. */
+    /* Every applied event so far is covered by this recompute once it ends. */
     rc->origins = s->waiting;
     rc->norigins = s->nwaiting;
     s->waiting = NULL;
     s->nwaiting = s->capwaiting = 0;
     s->recomputing = true;
-    db_job_t *job = db_job_new(s->d->db, s_recompute_step, s_recompute_done, rc);
-    s_ranked_add(job, rc->center, rc->quarter);
+    score_board_t *board = s_board_find(s, center);
+    if (board && strcmp(score_board_quarter(board), quarter) == 0 && score_board_loaded(board)) {
+        rc->board = board;
+        s_rank(rc);
+        return;
+    }
+    rc->board = s_board_reset(s, center, quarter);
+    db_job_t *job = db_job_new(s->d->db, NULL, s_load_done, rc);
+    s_ranked_add(job, center, quarter);
     db_job_submit(job);
 }
 
@@ -256,6 +357,9 @@ void score_standings_init(score_t *s)
 
 void score_standings_fini(score_t *s)
 {
+    for (size_t i = 0; i < s->nboards; i++)
+        score_board_destroy(&s->boards[i]);
+    free(s->boards);
     if (s->ev_recompute)
         event_free(s->ev_recompute);
     json_decref(s->dirty);

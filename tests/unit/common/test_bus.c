@@ -94,7 +94,8 @@ static void *s_client(void *arg)
         req.request_id = "r";
         req.command = i % 2 ? "echo" : "fail";
         char err[128];
-        Fayuan__CtlReply *reply = bus_ctl_call(c->zctx, "inproc://ctl", &req, 5000, err, sizeof err);
+        Fayuan__CtlReply *reply =
+            bus_ctl_call(c->zctx, "inproc://ctl", &req, 5000, err, sizeof err);
         if (!reply)
             continue;
         if (i % 2 && reply->status == 0 && reply->body.len == 4 &&
