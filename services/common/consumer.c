@@ -323,7 +323,7 @@ consumer_t *consumer_new(struct event_base *base, void *zctx, db_t *db,
         return NULL;
     c->cfg = *cfg;
     if (c->cfg.max_batch == 0)
-        c->cfg.max_batch = 500;
+        c->cfg.max_batch = 2000;
     c->producer = strdup(cfg->producer);
     c->cfg.producer = c->producer;
     c->db = db;

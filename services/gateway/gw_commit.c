@@ -21,6 +21,9 @@ typedef struct {
     gw_pending_t *recs;
     size_t n;
     int *verdict; /* per record: 202 accepted, 200 duplicate, 409 conflict */
+    char *keys[2];    /* sources and ids, as array literals, for the lookup */
+    json_t *inserted; /* keys the insert wrote */
+    json_t *stored;   /* key -> canonical text of what was there before */
     outbox_batch_t *events;
 } s_flush_t;
 
@@ -64,22 +67,31 @@ static json_t *s_map(const PGresult *res, int canon_col)
     return map;
 }
 
+/* Stage 1: after the insert. When every record was new (the usual case) the
+ * verdicts are known; otherwise look up the stored ones first (stage 2). */
 static db_next_t s_step(db_job_t *job, void *arg)
 {
     s_flush_t *f = arg;
     if (f->events)
         return DB_COMMIT; /* the outbox batch ran */
+    if (!f->inserted) {
+        f->inserted = s_map(db_job_result(job, 0), -1);
+        if (json_object_size(f->inserted) < f->n) {
+            db_job_add(job, s_lookup_sql, 2, (const char *const *)f->keys);
+            return DB_NEXT;
+        }
+    } else {
+        f->stored = s_map(db_job_result(job, 0), 2);
+    }
     /* Keys RETURNING marks as inserted go to the first record carrying them;
      * a later record with the same key in the same group is a resend. */
-    json_t *inserted = s_map(db_job_result(job, 0), -1);
-    json_t *stored = s_map(db_job_result(job, 1), 2);
     f->events = outbox_batch_new(f->gw->d->outbox);
     for (size_t i = 0; i < f->n; i++) {
         gw_pending_t *p = &f->recs[i];
         char key[GW_ID_MAX + 32];
         snprintf(key, sizeof key, "%s\x1f%s", p->source, p->session.id);
-        if (json_object_get(inserted, key)) {
-            json_object_del(inserted, key);
+        if (json_object_get(f->inserted, key)) {
+            json_object_del(f->inserted, key);
             f->verdict[i] = 202;
             Fayuan__HotlineSession ev = FAYUAN__HOTLINE_SESSION__INIT;
             ev.external_id = p->session.id;
@@ -90,11 +102,9 @@ static db_next_t s_step(db_job_t *job, void *arg)
                              &ev.base);
             continue;
         }
-        const char *canon = json_string_value(json_object_get(stored, key));
+        const char *canon = json_string_value(json_object_get(f->stored, key));
         f->verdict[i] = canon && strcmp(canon, p->canonical) == 0 ? 200 : 409;
     }
-    json_decref(inserted);
-    json_decref(stored);
     if (outbox_batch_count(f->events) == 0)
         return DB_COMMIT;
     outbox_batch_stage(f->events, job);
@@ -145,6 +155,10 @@ static void s_done(db_job_t *job, bool committed, const char *error, void *arg)
     }
     free(f->recs);
     free(f->verdict);
+    free(f->keys[0]);
+    free(f->keys[1]);
+    json_decref(f->inserted);
+    json_decref(f->stored);
     free(f);
     gw->flushing = false;
     s_schedule(gw);
@@ -182,7 +196,8 @@ static void s_on_flush(evutil_socket_t fd, short what, void *arg)
                          pgarr_str(&canon)};
     db_job_t *job = db_job_new(gw->d->db, s_step, s_done, f);
     db_job_add(job, s_insert_sql, 5, ins);
-    db_job_add(job, s_lookup_sql, 2, ins);
+    f->keys[0] = strdup(ins[0]);
+    f->keys[1] = strdup(ins[1]);
     pgarr_free(&src);
     pgarr_free(&ids);
     pgarr_free(&kinds);

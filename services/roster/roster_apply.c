@@ -41,15 +41,20 @@ static const char s_insert_sql[] =
     "INSERT INTO hotline_events (external_id, center, lawyer, sign_in, at) "
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bool[], $5::bigint[]) "
     "ON CONFLICT DO NOTHING RETURNING center, lawyer, at";
+/* LATERAL, so that each window is an index range scan whatever the
+ * planner's statistics say (a plain join over young tables can hash them whole). */
 static const char s_sessions_sql[] =
-    "SELECT e.center, e.lawyer, e.external_id, e.sign_in, e.at FROM hotline_events e "
-    "JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS w(center, lawyer, lo, hi) "
-    "  ON e.center = w.center AND e.lawyer = w.lawyer AND e.at BETWEEN w.lo - $5 AND w.hi + $5";
+    "SELECT w.center, w.lawyer, e.external_id, e.sign_in, e.at "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS w(center, lawyer, lo, hi) "
+    "CROSS JOIN LATERAL (SELECT h.external_id, h.sign_in, h.at FROM hotline_events h "
+    "  WHERE h.center = w.center AND h.lawyer = w.lawyer "
+    "    AND h.at BETWEEN w.lo - $5 AND w.hi + $5) e";
 static const char s_shifts_sql[] =
-    "SELECT s.center, s.lawyer, s.shift_id FROM shifts s "
-    "JOIN unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS w(center, lawyer, lo, hi) "
-    "  ON s.center = w.center AND s.lawyer = w.lawyer AND s.started_at BETWEEN w.lo AND w.hi "
-    "WHERE s.status = 'completed'";
+    "SELECT w.center, w.lawyer, s.shift_id "
+    "FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) AS w(center, lawyer, lo, hi) "
+    "CROSS JOIN LATERAL (SELECT x.shift_id FROM shifts x "
+    "  WHERE x.center = w.center AND x.lawyer = w.lawyer "
+    "    AND x.started_at BETWEEN w.lo AND w.hi AND x.status = 'completed') s";
 static const char s_upsert_sql[] =
     "INSERT INTO shifts (shift_id, center, lawyer, kind, started_at, ended_at, working_hours, "
     "  rule_code, sign_in_id, sign_out_id) "
