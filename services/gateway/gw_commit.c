@@ -20,7 +20,7 @@ typedef struct {
     gateway_t *gw;
     gw_pending_t *recs;
     size_t n;
-    int *verdict; /* per record: 202 accepted, 200 duplicate, 409 conflict */
+    int *verdict;     /* per record: 202 accepted, 200 duplicate, 409 conflict */
     char *keys[2];    /* sources and ids, as array literals, for the lookup */
     json_t *inserted; /* keys the insert wrote */
     json_t *stored;   /* key -> canonical text of what was there before */

@@ -29,13 +29,18 @@ typedef struct {
     bool wrote;
 } s_run_t;
 
+/* The name and template are scalar subqueries (primary-key lookups) rather
+ * than joins, so the plan stays an index walk over the pending rows however
+ * young the tables' statistics are. */
 static const char s_pending_sql[] =
-    "SELECT n.id, n.center, n.lawyer, coalesce(l.name, ''), n.template, n.vars::text, t.body, "
+    "SELECT n.id, n.center, n.lawyer, "
+    "       coalesce((SELECT l.name FROM lawyers l "
+    "                 WHERE l.center = n.center AND l.licence = n.lawyer), ''), "
+    "       n.template, n.vars::text, "
+    "       (SELECT t.body FROM templates t WHERE t.key = n.template AND t.locale = 'zh-CN'), "
     "       (extract(epoch FROM n.created_at) * 1000000)::bigint "
     "FROM notifications n "
-    "JOIN templates t ON t.key = n.template AND t.locale = 'zh-CN' "
-    "LEFT JOIN lawyers l ON l.center = n.center AND l.licence = n.lawyer "
-    "WHERE n.status = 'pending' AND n.channel = 'file' ORDER BY n.id LIMIT 500 FOR UPDATE OF n";
+    "WHERE n.status = 'pending' AND n.channel = 'file' ORDER BY n.id LIMIT 500 FOR UPDATE";
 
 static char *s_render(notify_t *nt, const PGresult *res, int row)
 {
@@ -107,14 +112,21 @@ static db_next_t s_step(db_job_t *job, void *arg)
     if (rows == 0)
         return DB_COMMIT;
     notify_t *nt = run->n;
-    json_t *lines = json_array();
-    pgarr_t ids, bodies;
+    pgarr_t ids, bodies, failed;
     pgarr_init(&ids);
     pgarr_init(&bodies);
+    pgarr_init(&failed);
     run->events = outbox_batch_new(nt->d->outbox);
     size_t total = 0;
     char **texts = calloc((size_t)rows, sizeof *texts);
     for (int i = 0; i < rows; i++) {
+        if (!db_value(res, i, 6)) {
+            /* A template removed from the table: nothing sensible to send. */
+            log_error("notification %s: no template '%s'; marked failed", db_value(res, i, 0),
+                      db_value(res, i, 4));
+            pgarr_add(&failed, db_value(res, i, 0));
+            continue;
+        }
         char *body = s_render(nt, res, i);
         char at[40];
         time_format_rfc3339(db_int64(res, i, 7), nt->d->cfg.utc_offset, at, sizeof at);
@@ -137,6 +149,8 @@ static db_next_t s_step(db_job_t *job, void *arg)
     }
     char *all = malloc(total + 1), *p = all;
     for (int i = 0; i < rows; i++) {
+        if (!texts[i])
+            continue;
         size_t l = strlen(texts[i]);
         memcpy(p, texts[i], l);
         p[l] = '\n';
@@ -144,13 +158,13 @@ static db_next_t s_step(db_job_t *job, void *arg)
         free(texts[i]);
     }
     free(texts);
-    json_decref(lines);
     int rc = s_append(nt->spool, all, total);
     free(all);
     if (rc != 0) {
         log_error("cannot write notification spool %s: %s", nt->spool, strerror(errno));
         pgarr_free(&ids);
         pgarr_free(&bodies);
+        pgarr_free(&failed);
         return DB_ROLLBACK;
     }
     run->wrote = true;
@@ -161,9 +175,17 @@ static db_next_t s_step(db_job_t *job, void *arg)
                "  attempts = n.attempts + 1, body = r.body "
                "FROM unnest($1::bigint[], $2::text[]) AS r(id, body) WHERE n.id = r.id",
                2, params);
+    if (failed.count > 0) {
+        const char *fparams[] = {pgarr_str(&failed)};
+        db_job_add(job,
+                   "UPDATE notifications SET status = 'failed', attempts = attempts + 1 "
+                   "WHERE id = ANY($1::bigint[])",
+                   1, fparams);
+    }
     outbox_batch_stage(run->events, job);
     pgarr_free(&ids);
     pgarr_free(&bodies);
+    pgarr_free(&failed);
     return DB_NEXT;
 }
 

@@ -10,7 +10,7 @@ static score_t s_score;
 static const cf_row_t s_rows[] = {
     {"score", "green_permille", CF_INT, &s_score.green_permille, "300", false, 0, 1000},
     {"score", "red_permille", CF_INT, &s_score.red_permille, "900", false, 0, 1000},
-    {"score", "tier_delay_ms", CF_INT, &s_score.tier_delay_ms, "20", true, 0, 60000},
+    {"score", "tier_delay_ms", CF_INT, &s_score.tier_delay_ms, "5", true, 0, 60000},
 };
 
 static int s_init(daemon_t *d, void *svc)
