@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""kill -9 in the middle of a stream: scored, then rosterd, then gatewayd and
-notifyd are killed while duplicated, reordered hotline records keep coming;
-they are restarted, and the final totals must be exactly right — nothing
-lost, nothing counted twice."""
+"""kill -9 in the middle of a stream: every daemon in turn — scored, rosterd,
+gatewayd, notifyd, registryd (while staff import a second list) and assignd —
+is killed while duplicated, reordered hotline records keep coming; they are
+restarted, and the final totals must be exactly right — nothing lost, nothing
+counted twice."""
 
 import os
 import sys
@@ -72,7 +73,21 @@ with Stack(daemons="all", conf=conf) as s:
     s.kill9("gateway")
     time.sleep(0.3)
     s.start("gateway")
-    at_progress(0.80)
+    at_progress(0.75)
+    # Staff import a second list while registryd and assignd die and return.
+    extra = licences(20, prefix="13303209")
+    path2 = os.path.join(s.dir, "more.csv")
+    with open(path2, "w", encoding="utf-8") as f:
+        f.write(lawyers_csv(extra))
+    s.kill9("assign")
+    rc, out, err = s.ctl("--request-id", "more-1", "import", "lawyers", path2)
+    s.kill9("registry")
+    s.start("registry")
+    s.start("assign")
+    rc2, out2, err2 = s.ctl("--request-id", "more-1", "import", "lawyers", path2)
+    check("an import answered before the kill answers the same after it",
+          rc == 0 and rc2 == 0 and "新增 20" in out and "新增 20" in out2, (out, err, out2, err2))
+    at_progress(0.85)
     s.kill9("notify")
     s.kill9("score")
     s.start("score")
@@ -103,12 +118,16 @@ with Stack(daemons="all", conf=conf) as s:
           and s.sql1("select sum(points_centi) from score.totals") == str(sum(want.values())))
     # Every consumer caught up with every producer's outbox.
     for consumer, producer in (("roster", "gateway"), ("score", "roster"), ("score", "registry"),
-                               ("notify", "score"), ("gateway", "registry")):
+                               ("notify", "score"), ("notify", "registry"), ("gateway", "registry"),
+                               ("assign", "registry")):
         head = s.sql1("select seq from %s.outbox_head" % producer)
         s.wait_until(lambda: s.sql1("select last_seq from %s.inbox where producer = %%s" % consumer,
                                     producer) == head, 20, "%s to catch up with %s" % (consumer, producer))
         check("%s applied all of %s's events (%s)" % (consumer, producer, head),
               s.sql1("select last_seq from %s.inbox where producer = %%s" % consumer, producer) == head)
+    check("every daemon's read-model has all 80 lawyers",
+          all(s.sql1("select count(*) from %s.lawyers" % svc) == "80"
+              for svc in ("gateway", "score", "notify", "assign")))
     check("outbox sequences have no gaps",
           all(s.sql1("select count(*) = coalesce(max(seq), 0) from %s.outbox" % p) == "t"
               for p in ("registry", "gateway", "roster", "score", "notify")))
