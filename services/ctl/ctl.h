@@ -1,0 +1,74 @@
+/* ctl — fayuanctl's shared parts. Every command is a row of the table in
+ * main.c (name, sub-command, positional arguments, the --options it takes,
+ * usage text) and a function in cmd_<area>.c. Options are parsed generically
+ * as "--name value" (plus the flags --json and --help) and looked up by name,
+ * so a command's options are declared in its row, not parsed by hand. */
+#ifndef FAYUAN_CTL_H
+#define FAYUAN_CTL_H
+
+#include "fayuan/bus.h"
+#include "fayuan/daemon.h"
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#define CTL_MAX_OPTS 16
+#define CTL_TIMEOUT_MS 15000
+
+typedef struct {
+    daemon_config_t cfg;
+    void *zctx;
+    bool json;
+    const char *opt_name[CTL_MAX_OPTS];
+    const char *opt_value[CTL_MAX_OPTS];
+    size_t nopts;
+} ctl_t;
+
+/* Exit statuses. */
+enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_USAGE = 2, CTL_NO_ANSWER = 3 };
+
+typedef int (*ctl_cmd_fn)(ctl_t *c, int argc, char **argv);
+
+typedef struct {
+    const char *name;    /* "points" */
+    const char *sub;     /* "explain", or NULL */
+    int min_args, max_args;
+    const char *options; /* space-separated option names it accepts, e.g. "quarter center" */
+    ctl_cmd_fn fn;
+    const char *usage;   /* one line for staff, zh-CN */
+} ctl_cmd_t;
+
+/* An option's value, or NULL. */
+const char *ctl_opt(const ctl_t *c, const char *name);
+
+/* Sends command to service with the named options as arguments (those that
+ * are set) and the body; prints why on failure and returns NULL. */
+Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,
+                           const char *const *opt_names, const void *body, size_t len);
+
+/* Prints a refused reply's message to stderr (and its JSON body with --json);
+ * returns CTL_OK or CTL_REFUSED. */
+int ctl_finish(const ctl_t *c, const Fayuan__CtlReply *reply);
+
+/* The reply body parsed as JSON (NULL if it is not). */
+json_t *ctl_body(const Fayuan__CtlReply *reply);
+/* Prints the raw body and a newline. */
+void ctl_print_body(const Fayuan__CtlReply *reply);
+
+/* A table cell padded to width display columns (CJK characters take two). */
+void ctl_cell(const char *s, int width);
+const char *ctl_tier_zh(const char *tier);
+/* A JSON number of points printed exactly ("1.5"). */
+const char *ctl_points(const json_t *points, char *buf, size_t len);
+
+/* Reads a whole file (at most max bytes); NULL with a message. */
+char *ctl_read_file(const char *path, size_t max, size_t *len);
+
+/* cmd_*.c */
+int ctl_cmd_ping(ctl_t *c, int argc, char **argv);
+int ctl_cmd_import_lawyers(ctl_t *c, int argc, char **argv);
+int ctl_cmd_standings(ctl_t *c, int argc, char **argv);
+int ctl_cmd_stats(ctl_t *c, int argc, char **argv);
+
+#endif
