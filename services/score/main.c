@@ -11,6 +11,7 @@ static const cf_row_t s_rows[] = {
     {"score", "green_permille", CF_INT, &s_score.green_permille, "300", false, 0, 1000},
     {"score", "red_permille", CF_INT, &s_score.red_permille, "900", false, 0, 1000},
     {"score", "tier_delay_ms", CF_INT, &s_score.tier_delay_ms, "5", true, 0, 60000},
+    {"score", "close_after_hours", CF_INT, &s_score.close_after_hours, "72", true, 0, 2160},
 };
 
 static int s_init(daemon_t *d, void *svc)
@@ -23,6 +24,7 @@ static int s_init(daemon_t *d, void *svc)
     }
     s->policy = (tier_policy_t){s->green_permille, s->red_permille};
     score_standings_init(s);
+    score_close_init(s);
     s->registry = daemon_follow(d, "registry", score_apply_registry, score_finish_registry, s);
     s->roster = daemon_follow(d, "roster", score_apply_roster, score_finish_roster, s);
     return s->registry && s->roster ? 0 : -1;
@@ -42,12 +44,21 @@ static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest 
         score_cmd_standings(s, req, cmd);
     else if (strcmp(cmd->command, "stats") == 0)
         score_cmd_stats(s, req);
+    else if (strcmp(cmd->command, "quarter_close") == 0)
+        score_cmd_quarter_close(s, req, cmd);
+    else if (strcmp(cmd->command, "tiers") == 0)
+        score_cmd_tiers(s, req, cmd);
+    else if (strcmp(cmd->command, "sanctions") == 0)
+        score_cmd_sanctions(s, req, cmd);
+    else if (strcmp(cmd->command, "sanction_decide") == 0)
+        score_cmd_sanction_decide(s, req, cmd);
     else
         bus_ctl_reply_error(req, "unknown_command", "积分服务不支持此命令");
 }
 
 static void s_fini(daemon_t *d, void *svc)
 {
+    score_close_fini(svc);
     score_standings_fini(svc);
 }
 

@@ -23,6 +23,7 @@ typedef struct {
     int green_permille;
     int red_permille;
     int tier_delay_ms;
+    int close_after_hours; /* automatic quarter close, hours after the quarter ends */
     /* runtime */
     daemon_t *d;
     tier_policy_t policy;
@@ -39,6 +40,7 @@ typedef struct {
     int64_t *lat; /* ring of latencies, microseconds */
     size_t nlat, latpos;
     uint64_t m_entries, m_recomputes, m_tier_changes;
+    struct event *ev_close; /* score_close.c: the automatic close timer */
 } score_t;
 
 /* score_apply.c: roster and registry events */
@@ -57,6 +59,18 @@ void score_board_update_points(score_t *s, const PGresult *res);
 void score_board_update_members(score_t *s, const PGresult *res);
 void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
 void score_cmd_stats(score_t *s, bus_ctl_req_t *req);
+
+/* score_close.c: quarter close (clause 12, RULES.md Policy — ranking and
+ * dates), frozen lists, and the red-list sanctions of clause 13. */
+void score_close_init(score_t *s);
+void score_close_fini(score_t *s);
+/* fayuanctl quarter close [--center C] QUARTER */
+void score_cmd_quarter_close(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+/* fayuanctl tiers --quarter Q [--center C] [--json]: a frozen list */
+void score_cmd_tiers(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+/* fayuanctl sanctions [--center C] [--json], sanction rectified|refused ID */
+void score_cmd_sanctions(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+void score_cmd_sanction_decide(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
 
 /* Points as a JSON number: whole points as integers, else with decimals. */
 json_t *score_points_json(int64_t centi);
