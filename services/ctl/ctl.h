@@ -31,16 +31,18 @@ enum { CTL_OK = 0, CTL_REFUSED = 1, CTL_USAGE = 2, CTL_NO_ANSWER = 3 };
 typedef int (*ctl_cmd_fn)(ctl_t *c, int argc, char **argv);
 
 typedef struct {
-    const char *name;    /* "points" */
-    const char *sub;     /* "explain", or NULL */
+    const char *name; /* "points" */
+    const char *sub;  /* "explain", or NULL */
     int min_args, max_args;
     const char *options; /* space-separated option names it accepts, e.g. "quarter center" */
     ctl_cmd_fn fn;
-    const char *usage;   /* one line for staff, zh-CN */
+    const char *usage; /* one line for staff, zh-CN */
 } ctl_cmd_t;
 
 /* An option's value, or NULL. */
 const char *ctl_opt(const ctl_t *c, const char *name);
+/* Sets an option from a positional argument (e.g. the lawyer of points explain). */
+void ctl_set_opt(ctl_t *c, const char *name, const char *value);
 
 /* Sends command to service with the named options as arguments (those that
  * are set) and the body; prints why on failure and returns NULL. */
@@ -70,5 +72,10 @@ int ctl_cmd_ping(ctl_t *c, int argc, char **argv);
 int ctl_cmd_import_lawyers(ctl_t *c, int argc, char **argv);
 int ctl_cmd_standings(ctl_t *c, int argc, char **argv);
 int ctl_cmd_stats(ctl_t *c, int argc, char **argv);
+int ctl_cmd_points_explain(ctl_t *c, int argc, char **argv);
+int ctl_cmd_feed_unmatched(ctl_t *c, int argc, char **argv);
+int ctl_cmd_deduct(ctl_t *c, int argc, char **argv);
+int ctl_cmd_deduction_verify(ctl_t *c, int argc, char **argv);
+int ctl_cmd_deduction_reverse(ctl_t *c, int argc, char **argv);
 
 #endif

@@ -19,6 +19,20 @@ const char *ctl_opt(const ctl_t *c, const char *name)
     return NULL;
 }
 
+void ctl_set_opt(ctl_t *c, const char *name, const char *value)
+{
+    for (size_t i = 0; i < c->nopts; i++) {
+        if (strcmp(c->opt_name[i], name) == 0) {
+            c->opt_value[i] = value;
+            return;
+        }
+    }
+    if (c->nopts < CTL_MAX_OPTS) {
+        c->opt_name[c->nopts] = name;
+        c->opt_value[c->nopts++] = value;
+    }
+}
+
 static void s_uuid(char out[37])
 {
     unsigned char b[16] = {0};
@@ -31,9 +45,9 @@ static void s_uuid(char out[37])
         close(fd);
     b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
     b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-             b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-             b[13], b[14], b[15]);
+    snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x", b[0],
+             b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13],
+             b[14], b[15]);
 }
 
 Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,

@@ -35,6 +35,17 @@ static const ctl_cmd_t s_commands[] = {
      "standings [--quarter 2026Q4]   积分排名与实时等级"},
     {"stats", NULL, 0, 0, "", ctl_cmd_stats,
      "stats                    积分服务运行统计（含联动延迟）"},
+    {"points", "explain", 1, 1, "quarter", ctl_cmd_points_explain,
+     "points explain 执业证号 [--quarter 2026Q4]   逐条列出积分明细"},
+    {"feed", "unmatched", 0, 0, "", ctl_cmd_feed_unmatched,
+     "feed unmatched           律师尚未登记、暂存待计分的外部记录"},
+    {"deduct", NULL, 0, 0, "lawyer code at note points", ctl_cmd_deduct,
+     "deduct --lawyer 执业证号 --code 1.1.1 --at 2026-11-20 --note 说明 [--points 分]   "
+     "记录扣分（附件2）"},
+    {"deduction", "verify", 1, 1, "", ctl_cmd_deduction_verify,
+     "deduction verify 编号    核实扣分（1.6、2.2、3 须核实后才计分）"},
+    {"deduction", "reverse", 1, 1, "reason", ctl_cmd_deduction_reverse,
+     "deduction reverse 编号 --reason 理由   申诉成立，撤销扣分"},
 };
 
 #define NCOMMANDS (sizeof s_commands / sizeof s_commands[0])

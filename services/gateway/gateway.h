@@ -28,15 +28,38 @@ typedef struct {
     size_t outstanding; /* records waiting for the group commit */
 } gw_request_t;
 
-/* A valid record waiting for the next group commit. */
+typedef struct gw_pending gw_pending_t;
+
+/* One feed endpoint: where it is, whose secret signs it, how its records
+ * are decoded and what event an accepted record becomes (gw_records.c). */
 typedef struct {
+    const char *path;   /* "/v1/hotline/sessions" */
+    const char *source; /* dedupe namespace: ids are unique per endpoint */
+    bool hotline;       /* signed with the hotline secret (else the quality system's) */
+    bool require_known; /* refuse an unknown lawyer (400) rather than accept and park */
+    /* Fills p->u, p->id, p->lawyer, p->canonical; -1 with err. */
+    int (*decode)(const json_t *rec, int64_t now_us, gw_pending_t *p, gw_error_t *err);
+    /* Adds the record's event to the outbox batch. */
+    void (*emit)(const gw_pending_t *p, const char *center, outbox_batch_t *b);
+} gw_feed_kind_t;
+
+extern const gw_feed_kind_t gw_feeds[];
+extern const size_t gw_nfeeds;
+
+/* A valid record waiting for the next group commit. */
+struct gw_pending {
     gw_request_t *owner;
     size_t index;
-    const char *source; /* "hotline" | "quality" (static) */
-    const char *kind;   /* "hotline_session" (static) */
-    gw_session_t session;
-    char canonical[160];
-} gw_pending_t;
+    const gw_feed_kind_t *feed;
+    char id[GW_ID_MAX + 1];
+    char lawyer[GW_LAWYER_MAX + 1];
+    union {
+        gw_session_t session;
+        gw_evaluation_t evaluation;
+        gw_case_event_t case_event;
+    } u;
+    char canonical[320]; /* the decoded record, to tell a resend from a conflict */
+};
 
 typedef struct gateway {
     /* settings ([gateway]) */

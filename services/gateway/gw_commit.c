@@ -6,7 +6,6 @@
  * many requests (DESIGN.md, "the road to the ingest figure"). */
 #include "gateway.h"
 
-#include "events.pb-c.h"
 #include "fayuan/log.h"
 #include "fayuan/pgarr.h"
 
@@ -89,17 +88,11 @@ static db_next_t s_step(db_job_t *job, void *arg)
     for (size_t i = 0; i < f->n; i++) {
         gw_pending_t *p = &f->recs[i];
         char key[GW_ID_MAX + 32];
-        snprintf(key, sizeof key, "%s\x1f%s", p->source, p->session.id);
+        snprintf(key, sizeof key, "%s\x1f%s", p->feed->source, p->id);
         if (json_object_get(f->inserted, key)) {
             json_object_del(f->inserted, key);
             f->verdict[i] = 202;
-            Fayuan__HotlineSession ev = FAYUAN__HOTLINE_SESSION__INIT;
-            ev.external_id = p->session.id;
-            ev.lawyer = p->session.lawyer;
-            ev.sign_in = p->session.sign_in;
-            ev.at = p->session.at_us;
-            outbox_batch_add(f->events, "HotlineSession", f->gw->d->cfg.center, p->session.at_us,
-                             &ev.base);
+            p->feed->emit(p, f->gw->d->cfg.center, f->events);
             continue;
         }
         const char *canon = json_string_value(json_object_get(f->stored, key));
@@ -115,13 +108,13 @@ static json_t *s_answer(const gw_pending_t *p, int verdict)
 {
     switch (verdict) {
     case 202:
-        return json_pack("{s:s, s:s}", "status", "accepted", "id", p->session.id);
+        return json_pack("{s:s, s:s}", "status", "accepted", "id", p->id);
     case 200:
-        return json_pack("{s:s, s:s}", "status", "duplicate", "id", p->session.id);
+        return json_pack("{s:s, s:s}", "status", "duplicate", "id", p->id);
     default: {
         gw_error_t err;
         gw_error_set(&err, 409, "conflict", "id",
-                     "id %s was already accepted with different content", p->session.id);
+                     "id %s was already accepted with different content", p->id);
         return gw_error_json(&err);
     }
     }
@@ -186,10 +179,10 @@ static void s_on_flush(evutil_socket_t fd, short what, void *arg)
     pgarr_init(&lawyers);
     pgarr_init(&canon);
     for (size_t i = 0; i < n; i++) {
-        pgarr_add(&src, f->recs[i].source);
-        pgarr_add(&ids, f->recs[i].session.id);
-        pgarr_add(&kinds, f->recs[i].kind);
-        pgarr_add(&lawyers, f->recs[i].session.lawyer);
+        pgarr_add(&src, f->recs[i].feed->source);
+        pgarr_add(&ids, f->recs[i].id);
+        pgarr_add(&kinds, f->recs[i].feed->path);
+        pgarr_add(&lawyers, f->recs[i].lawyer);
         pgarr_add(&canon, f->recs[i].canonical);
     }
     const char *ins[] = {pgarr_str(&src), pgarr_str(&ids), pgarr_str(&kinds), pgarr_str(&lawyers),

@@ -17,14 +17,17 @@
 
 /* ---- error values ------------------------------------------------------- */
 
-/* Length of the valid UTF-8 sequence at s (1..4), 0 if s does not start one.
- * Refuses overlong forms, surrogates and code points above U+10FFFF, the same
- * rules as jansson's json_string(). */
-static size_t s_utf8_seq_len(const unsigned char *s)
+/* Length of the valid UTF-8 sequence at s (1..4), 0 if the avail bytes at s
+ * (avail >= 1) do not start one; the code point in *cp. Refuses overlong
+ * forms, surrogates and code points above U+10FFFF, the same rules as
+ * jansson's json_string(). Never reads past avail bytes. */
+static size_t s_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp_out)
 {
     unsigned char c = s[0];
-    if (c < 0x80)
+    if (c < 0x80) {
+        *cp_out = c;
         return 1;
+    }
     size_t n;
     uint32_t cp;
     if (c >= 0xc2 && c <= 0xdf) {
@@ -39,14 +42,17 @@ static size_t s_utf8_seq_len(const unsigned char *s)
     } else {
         return 0;
     }
+    if (n > avail)
+        return 0;
     for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) /* also stops at the NUL terminator */
+        if ((s[i] & 0xc0) != 0x80)
             return 0;
         cp = cp << 6 | (s[i] & 0x3f);
     }
     if ((n == 3 && cp < 0x800) || (n == 4 && (cp < 0x10000 || cp > 0x10ffff)) ||
         (cp >= 0xd800 && cp <= 0xdfff))
         return 0;
+    *cp_out = cp;
     return n;
 }
 
@@ -57,9 +63,10 @@ static void s_copy_text(char *dst, size_t cap, const char *src)
 {
     assert(cap > 0);
     const unsigned char *s = (const unsigned char *)src;
-    size_t o = 0;
-    while (*s) {
-        size_t n = s_utf8_seq_len(s);
+    size_t left = strlen(src), o = 0;
+    while (left > 0) {
+        uint32_t cp;
+        size_t n = s_utf8_decode(s, left, &cp);
         bool ok = n > 0 && !(n == 1 && (*s < 0x20 || *s == 0x7f));
         size_t need = ok ? n : 1;
         if (o + need >= cap)
@@ -69,7 +76,8 @@ static void s_copy_text(char *dst, size_t cap, const char *src)
         else
             dst[o] = '?';
         o += need;
-        s += ok ? n : 1;
+        s += need;
+        left -= need;
     }
     dst[o] = '\0';
 }
@@ -424,6 +432,244 @@ int gw_session_decode(const json_t *rec, int64_t now_us, gw_session_t *out, gw_e
         s_get_instant(rec, "at", now_us, &r.at_us, err) < 0)
         return -1;
     r.sign_in = event == 0;
+    *out = r;
+    return 0;
+}
+
+/* ---- case numbers ------------------------------------------------------- */
+
+/* A character a case number may hold: a Chinese character (CJK unified
+ * ideographs and their extensions A to H, compatibility ideographs, 〇),
+ * an ASCII letter or digit, ( ) （ ） 〔 〕 [ ] - _ / . : or an ASCII space. */
+static bool s_is_case_cp(uint32_t cp)
+{
+    if (cp < 0x80)
+        return s_is_alnum((char)cp) || (cp != 0 && strchr("()[]-_/.: ", (int)cp) != NULL);
+    return cp == 0x3007 ||                     /* 〇 */
+           cp == 0x3014 || cp == 0x3015 ||     /* 〔 〕 */
+           cp == 0xff08 || cp == 0xff09 ||     /* （ ） */
+           (cp >= 0x3400 && cp <= 0x4dbf) ||   /* extension A */
+           (cp >= 0x4e00 && cp <= 0x9fff) ||   /* unified ideographs */
+           (cp >= 0xf900 && cp <= 0xfaff) ||   /* compatibility ideographs */
+           (cp >= 0x20000 && cp <= 0x2fa1f) || /* extensions B-F, compatibility supplement */
+           (cp >= 0x30000 && cp <= 0x323af);   /* extensions G, H */
+}
+
+#define S_CASE_CHARS                                                                               \
+    "Chinese characters, A-Z a-z 0-9 ( ) \xef\xbc\x88 \xef\xbc\x89 \xe3\x80\x94 \xe3\x80\x95 "     \
+    "[ ] - _ / . : and spaces inside"
+
+/* rec["case"] as a case number, copied into buf[GW_CASE_MAX + 1]. 1: found;
+ * 0: absent and optional (buf = ""); -1: err filled. */
+__attribute__((warn_unused_result)) static int s_get_case(const json_t *rec, bool required,
+                                                          char *buf, gw_error_t *err)
+{
+    static const char key[] = "case";
+    const char *s;
+    size_t n;
+    int found = s_get_string(rec, key, required, &s, &n, err);
+    if (found <= 0) {
+        if (found == 0)
+            buf[0] = '\0';
+        return found;
+    }
+    if (n == 0) {
+        gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key, "\"%s\" must not be empty", key);
+        return -1;
+    }
+    const unsigned char *u = (const unsigned char *)s;
+    size_t i = 0, chars = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t len = s_utf8_decode(u + i, n - i, &cp);
+        chars++;
+        if (len == 0 || !s_is_case_cp(cp)) {
+            gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key,
+                         "\"%s\" has a character not allowed at position %zu; allowed: %s", key,
+                         chars, S_CASE_CHARS);
+            return -1;
+        }
+        i += len;
+    }
+    if (s[0] == ' ' || s[n - 1] == ' ') {
+        gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key,
+                     "\"%s\" must not start or end with a space (it is not trimmed)", key);
+        return -1;
+    }
+    if (n > GW_CASE_MAX) {
+        gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key,
+                     "\"%s\" must be at most %d bytes of UTF-8, not %zu (a Chinese character "
+                     "takes 3 or 4 bytes)",
+                     key, GW_CASE_MAX, n);
+        return -1;
+    }
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return 1;
+}
+
+/* ---- POST /v1/quality/evaluations --------------------------------------- */
+
+static const char *const s_levels[] = {"city", "province", "ministry", NULL};
+static const char *const s_grades[] = {"excellent", "good", "qualified", "unqualified", NULL};
+static const char *const s_evaluation_rules[] = {"6.1", "6.2", "6.3", "6.4"};
+
+_Static_assert(GW_LEVEL_CITY == 1 && GW_LEVEL_PROVINCE == 2 && GW_LEVEL_MINISTRY == 3,
+               "s_levels[] is in enum order");
+_Static_assert(GW_GRADE_EXCELLENT == 1 && GW_GRADE_UNQUALIFIED == 4,
+               "s_grades[] and s_evaluation_rules[] are in enum order");
+
+const char *gw_level_name(gw_level_t level)
+{
+    return level >= GW_LEVEL_CITY && level <= GW_LEVEL_MINISTRY ? s_levels[level - 1] : NULL;
+}
+
+const char *gw_grade_name(gw_grade_t grade)
+{
+    return grade >= GW_GRADE_EXCELLENT && grade <= GW_GRADE_UNQUALIFIED ? s_grades[grade - 1]
+                                                                        : NULL;
+}
+
+const char *gw_evaluation_rule(gw_grade_t grade)
+{
+    return grade >= GW_GRADE_EXCELLENT && grade <= GW_GRADE_UNQUALIFIED
+               ? s_evaluation_rules[grade - 1]
+               : NULL;
+}
+
+int gw_evaluation_decode(const json_t *rec, int64_t now_us, gw_evaluation_t *out, gw_error_t *err)
+{
+    static const char *const keys[] = {"id",    "case",         "lawyer", "level",
+                                       "grade", "evaluated_at", NULL};
+    assert(out != NULL && err != NULL);
+
+    gw_evaluation_t r;
+    int level = -1, grade = -1;
+    if (s_check_object(rec, err) < 0 || s_check_keys(rec, keys, err) < 0 ||
+        s_get_token(rec, "id", GW_ID_MAX, s_is_id_char, S_ID_CHARS, r.id, err) < 0 ||
+        s_get_case(rec, true, r.case_no, err) < 0 ||
+        s_get_token(rec, "lawyer", GW_LAWYER_MAX, s_is_lawyer_char, S_LAWYER_CHARS, r.lawyer, err) <
+            0 ||
+        s_get_enum(rec, "level", s_levels, &level, err) < 0 ||
+        s_get_enum(rec, "grade", s_grades, &grade, err) < 0 ||
+        s_get_instant(rec, "evaluated_at", now_us, &r.at_us, err) < 0)
+        return -1;
+    r.level = (gw_level_t)(GW_LEVEL_CITY + level);
+    r.grade = (gw_grade_t)(GW_GRADE_EXCELLENT + grade);
+    *out = r;
+    return 0;
+}
+
+/* ---- POST /v1/cases/events ---------------------------------------------- */
+
+static const char *const s_case_type_names[] = {"closed",   "satisfaction", "plea_help", "writeup",
+                                                "activity", "drafting",     NULL};
+static const char *const s_categories[] = {"ordinary", "major", "group", NULL};
+static const char *const s_ratings[] = {"satisfied", "default", "basic", "dissatisfied", NULL};
+static const char *const s_writeup_levels[] = {"submitted",    "recommended",      "city_excellent",
+                                               "city_typical", "province_typical", NULL};
+static const char *const s_activity_kinds[] = {"consultation", "lecture", NULL};
+
+/* One row per gw_case_type_t, in enum order. */
+static const struct {
+    const char *key;           /* the sub-kind's key; NULL: none (value 0) */
+    const char *const *values; /* its spellings, NULL-terminated; value = index + 1 */
+    int n_values;              /* 0 when key is NULL */
+    bool case_required;        /* "case" must be present */
+    const char *rules[5];      /* Annex 1 rule per value (rules[0] when none) */
+} s_case_types[] = {
+    [GW_CASE_CLOSED - 1] = {"category", s_categories, 3, true, {"4.1", "4.2", "4.2"}},
+    [GW_CASE_SATISFACTION - 1] = {"rating", s_ratings, 4, true, {"5.1", "5.2", "5.3", "5.4"}},
+    [GW_CASE_PLEA_HELP - 1] = {NULL, NULL, 0, true, {"7.1"}},
+    [GW_CASE_WRITEUP -
+        1] = {"level", s_writeup_levels, 5, true, {"8.1", "8.2", "8.3", "8.4", "8.5"}},
+    [GW_CASE_ACTIVITY - 1] = {"kind", s_activity_kinds, 2, false, {"9.1", "9.2"}},
+    [GW_CASE_DRAFTING - 1] = {NULL, NULL, 0, false, {"3.1"}},
+};
+#define S_N_CASE_TYPES ((int)(sizeof s_case_types / sizeof s_case_types[0]))
+_Static_assert(sizeof s_case_types / sizeof s_case_types[0] == GW_CASE_DRAFTING &&
+                   sizeof s_case_type_names / sizeof s_case_type_names[0] == GW_CASE_DRAFTING + 1,
+               "one row per gw_case_type_t");
+
+static bool s_case_type_ok(gw_case_type_t type)
+{
+    return type >= GW_CASE_CLOSED && type <= GW_CASE_DRAFTING;
+}
+
+const char *gw_case_type_name(gw_case_type_t type)
+{
+    return s_case_type_ok(type) ? s_case_type_names[type - 1] : NULL;
+}
+
+const char *gw_case_value_key(gw_case_type_t type)
+{
+    return s_case_type_ok(type) ? s_case_types[type - 1].key : NULL;
+}
+
+const char *gw_case_value_name(gw_case_type_t type, int value)
+{
+    if (!s_case_type_ok(type) || value < 1 || value > s_case_types[type - 1].n_values)
+        return NULL;
+    return s_case_types[type - 1].values[value - 1];
+}
+
+const char *gw_case_event_rule(const gw_case_event_t *e)
+{
+    assert(e != NULL);
+    if (!s_case_type_ok(e->type))
+        return NULL;
+    int n = s_case_types[e->type - 1].n_values;
+    if (n == 0)
+        return e->value == 0 ? s_case_types[e->type - 1].rules[0] : NULL;
+    return e->value >= 1 && e->value <= n ? s_case_types[e->type - 1].rules[e->value - 1] : NULL;
+}
+
+/* A sub-kind key of another type than t (e.g. "rating" on a "closed" event). */
+__attribute__((warn_unused_result)) static int
+s_check_foreign_keys(const json_t *rec, gw_case_type_t t, gw_error_t *err)
+{
+    for (int i = 0; i < S_N_CASE_TYPES; i++) {
+        const char *key = s_case_types[i].key;
+        if (i == (int)t - 1 || !key || !json_object_get(rec, key))
+            continue;
+        const char *own = s_case_types[t - 1].key;
+        if (own)
+            gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key,
+                         "\"%s\" is not a field of a \"%s\" event, which takes \"%s\"", key,
+                         s_case_type_names[t - 1], own);
+        else
+            gw_error_set(err, 400, GW_ERR_INVALID_FIELD, key,
+                         "\"%s\" is not a field of a \"%s\" event, which takes no sub-kind", key,
+                         s_case_type_names[t - 1]);
+        return -1;
+    }
+    return 0;
+}
+
+int gw_case_event_decode(const json_t *rec, int64_t now_us, gw_case_event_t *out, gw_error_t *err)
+{
+    /* every key of every type; which sub-kind key is allowed depends on "type" */
+    static const char *const keys[] = {"id",       "case",   "lawyer", "type", "at",
+                                       "category", "rating", "level",  "kind", NULL};
+    assert(out != NULL && err != NULL);
+
+    gw_case_event_t r;
+    int type = -1;
+    if (s_check_object(rec, err) < 0 || s_check_keys(rec, keys, err) < 0 ||
+        s_get_token(rec, "id", GW_ID_MAX, s_is_id_char, S_ID_CHARS, r.id, err) < 0 ||
+        s_get_enum(rec, "type", s_case_type_names, &type, err) < 0)
+        return -1;
+    r.type = (gw_case_type_t)(GW_CASE_CLOSED + type);
+    const char *sub_key = s_case_types[type].key;
+    int sub = -1;
+    if (s_check_foreign_keys(rec, r.type, err) < 0 ||
+        s_get_case(rec, s_case_types[type].case_required, r.case_no, err) < 0 ||
+        s_get_token(rec, "lawyer", GW_LAWYER_MAX, s_is_lawyer_char, S_LAWYER_CHARS, r.lawyer, err) <
+            0 ||
+        s_get_instant(rec, "at", now_us, &r.at_us, err) < 0 ||
+        (sub_key && s_get_enum(rec, sub_key, s_case_types[type].values, &sub, err) < 0))
+        return -1;
+    r.value = sub_key ? sub + 1 : 0;
     *out = r;
     return 0;
 }

@@ -99,4 +99,105 @@ typedef struct {
 int gw_session_decode(const json_t *rec, int64_t now_us, gw_session_t *out, gw_error_t *err)
     __attribute__((warn_unused_result));
 
+/* A case number (案号) as the case system writes it, such as
+ * "（2026）浙0302法援123号" or "温法援〔2026〕45号": 1..GW_CASE_MAX bytes of
+ * UTF-8, each character a Chinese character (a CJK unified or compatibility
+ * ideograph, or 〇), an ASCII letter or digit, one of ( ) （ ） 〔 〕 [ ] - _ / . :
+ * or an ASCII space; no space first or last (nothing is trimmed). */
+#define GW_CASE_MAX 64
+
+/* ---- POST /v1/quality/evaluations ----------------------------------------
+ * {"id": ..., "case": ..., "lawyer": ..., "level": "city"|"province"|"ministry",
+ *  "grade": "excellent"|"good"|"qualified"|"unqualified", "evaluated_at": RFC 3339} */
+
+/* Who evaluated the case; ordered, a higher value is a higher level. */
+typedef enum {
+    GW_LEVEL_CITY = 1,
+    GW_LEVEL_PROVINCE = 2,
+    GW_LEVEL_MINISTRY = 3,
+} gw_level_t;
+
+/* The evaluation's grade, best first (Annex 1 6.1..6.4). */
+typedef enum {
+    GW_GRADE_EXCELLENT = 1,
+    GW_GRADE_GOOD,
+    GW_GRADE_QUALIFIED,
+    GW_GRADE_UNQUALIFIED,
+} gw_grade_t;
+
+typedef struct {
+    char id[GW_ID_MAX + 1];
+    char case_no[GW_CASE_MAX + 1];
+    char lawyer[GW_LAWYER_MAX + 1];
+    gw_level_t level;
+    gw_grade_t grade;
+    int64_t at_us; /* "evaluated_at" */
+} gw_evaluation_t;
+
+int gw_evaluation_decode(const json_t *rec, int64_t now_us, gw_evaluation_t *out, gw_error_t *err)
+    __attribute__((warn_unused_result));
+
+/* The JSON spellings ("city", "excellent", ...); NULL for a value out of range. */
+const char *gw_level_name(gw_level_t level);
+const char *gw_grade_name(gw_grade_t grade);
+
+/* The Annex 1 rule an evaluation of this grade scores under: "6.1" (excellent)
+ * .. "6.4" (unqualified); NULL for a value out of range. */
+const char *gw_evaluation_rule(gw_grade_t grade);
+
+/* ---- POST /v1/cases/events -----------------------------------------------
+ * {"id": ..., "case": ..., "lawyer": ..., "type": T, "at": RFC 3339, <T's field>}
+ *   T               its field   values (gw_case_event_t.value 1, 2, ...)
+ *   "closed"        "category"  "ordinary", "major", "group"
+ *   "satisfaction"  "rating"    "satisfied", "default", "basic", "dissatisfied"
+ *   "plea_help"     -
+ *   "writeup"       "level"     "submitted", "recommended", "city_excellent",
+ *                               "city_typical", "province_typical"
+ *   "activity"      "kind"      "consultation", "lecture"
+ *   "drafting"      -
+ * "case" is required except for "activity" and "drafting", where it may be
+ * absent (but not null). A field of another type (e.g. "rating" on a "closed"
+ * event) is refused: invalid_field naming it. */
+typedef enum {
+    GW_CASE_CLOSED = 1,
+    GW_CASE_SATISFACTION,
+    GW_CASE_PLEA_HELP,
+    GW_CASE_WRITEUP,
+    GW_CASE_ACTIVITY,
+    GW_CASE_DRAFTING,
+} gw_case_type_t;
+
+typedef struct {
+    char id[GW_ID_MAX + 1];
+    char case_no[GW_CASE_MAX + 1]; /* "" when absent */
+    char lawyer[GW_LAWYER_MAX + 1];
+    gw_case_type_t type;
+    /* The sub-kind, 1-based in the order of the table above: category 1..3,
+     * rating 1..4, write-up level 1..5, activity kind 1..2; 0 for plea_help
+     * and drafting. */
+    int value;
+    int64_t at_us;
+} gw_case_event_t;
+
+int gw_case_event_decode(const json_t *rec, int64_t now_us, gw_case_event_t *out, gw_error_t *err)
+    __attribute__((warn_unused_result));
+
+/* "closed", "satisfaction", ...; NULL for a type out of range. */
+const char *gw_case_type_name(gw_case_type_t type);
+
+/* The JSON key of the type's sub-kind ("category", "rating", "level", "kind");
+ * NULL for plea_help, drafting and a type out of range. */
+const char *gw_case_value_key(gw_case_type_t type);
+
+/* The JSON spelling of a sub-kind ("major", "basic", ...); NULL when the type
+ * has no sub-kind or value is out of its range. */
+const char *gw_case_value_name(gw_case_type_t type, int value);
+
+/* The Annex 1 rule an event scores under: closed ordinary "4.1", major or
+ * group "4.2"; satisfaction "5.1".."5.4" (satisfied..dissatisfied);
+ * plea_help "7.1"; writeup "8.1".."8.5" (submitted..province_typical);
+ * activity consultation "9.1", lecture "9.2"; drafting "3.1". NULL for a
+ * type or value out of range (the decoder never produces one). */
+const char *gw_case_event_rule(const gw_case_event_t *e);
+
 #endif

@@ -102,7 +102,7 @@ static bool s_authenticate(gateway_t *gw, struct evhttp_request *req, const char
     return false;
 }
 
-static void s_hotline_sessions(gateway_t *gw, struct evhttp_request *req)
+static void s_feed(gateway_t *gw, struct evhttp_request *req, const gw_feed_kind_t *feed)
 {
     gw_error_t err;
     size_t len = 0;
@@ -113,7 +113,8 @@ static void s_hotline_sessions(gateway_t *gw, struct evhttp_request *req)
         s_send_error(gw, req, &err);
         return;
     }
-    if (!s_authenticate(gw, req, gw->hotline_secret, body, len, &err))
+    const char *secret = feed->hotline ? gw->hotline_secret : gw->quality_secret;
+    if (!s_authenticate(gw, req, secret, body, len, &err))
         goto reject;
     if (!db_is_ready(gw->d->db)) {
         gw_error_set(&err, 503, GW_ERR_INTERNAL, NULL, "storage unavailable; retry later");
@@ -140,21 +141,19 @@ static void s_hotline_sessions(gateway_t *gw, struct evhttp_request *req)
     int64_t now = time_now_us();
     for (size_t i = 0; i < r->n; i++) {
         const json_t *rec = is_array ? json_array_get(root, i) : root;
-        gw_pending_t p = {.owner = r, .index = i, .source = "hotline", .kind = "hotline_session"};
-        if (gw_session_decode(rec, now, &p.session, &err) != 0) {
+        gw_pending_t p = {.owner = r, .index = i, .feed = feed};
+        if (feed->decode(rec, now, &p, &err) != 0) {
             gw->m_rejected++;
             gw_request_answer(r, i, err.status, gw_error_json(&err));
             continue;
         }
-        if (!gw_lawyer_known(gw, p.session.lawyer)) {
+        if (feed->require_known && !gw_lawyer_known(gw, p.lawyer)) {
             gw->m_rejected++;
             gw_error_set(&err, 400, "unknown_lawyer", "lawyer",
                          "no lawyer with this licence number is registered at this center");
             gw_request_answer(r, i, 400, gw_error_json(&err));
             continue;
         }
-        snprintf(p.canonical, sizeof p.canonical, "%s|%s|%lld", p.session.lawyer,
-                 p.session.sign_in ? "sign_in" : "sign_out", (long long)p.session.at_us);
         gw_commit_enqueue(gw, &p);
     }
     json_decref(root);
@@ -210,15 +209,29 @@ static void s_metrics(gateway_t *gw, struct evhttp_request *req)
 
 typedef struct {
     const char *path;
-    enum evhttp_cmd_type method;
     void (*fn)(gateway_t *gw, struct evhttp_request *req);
 } s_route_t;
 
 static const s_route_t s_routes[] = {
-    {"/v1/hotline/sessions", EVHTTP_REQ_POST, s_hotline_sessions},
-    {"/healthz", EVHTTP_REQ_GET, s_healthz},
-    {"/metrics", EVHTTP_REQ_GET, s_metrics},
+    {"/healthz", s_healthz},
+    {"/metrics", s_metrics},
 };
+
+static bool s_path_is(const char *uri, size_t plen, const char *path)
+{
+    return strlen(path) == plen && strncmp(uri, path, plen) == 0;
+}
+
+static bool s_method_is(gateway_t *gw, struct evhttp_request *req, enum evhttp_cmd_type want)
+{
+    if (evhttp_request_get_command(req) == want)
+        return true;
+    gw_error_t err;
+    gw_error_set(&err, 405, "method_not_allowed", NULL, "use %s",
+                 want == EVHTTP_REQ_POST ? "POST" : "GET");
+    s_send_error(gw, req, &err);
+    return false;
+}
 
 static void s_dispatch(struct evhttp_request *req, void *arg)
 {
@@ -226,20 +239,21 @@ static void s_dispatch(struct evhttp_request *req, void *arg)
     gw->m_requests++;
     const char *uri = evhttp_request_get_uri(req);
     size_t plen = strcspn(uri, "?");
-    gw_error_t err;
-    for (size_t i = 0; i < sizeof s_routes / sizeof s_routes[0]; i++) {
-        const s_route_t *r = &s_routes[i];
-        if (strlen(r->path) != plen || strncmp(uri, r->path, plen) != 0)
-            continue;
-        if (evhttp_request_get_command(req) != r->method) {
-            gw_error_set(&err, 405, "method_not_allowed", NULL, "use %s",
-                         r->method == EVHTTP_REQ_POST ? "POST" : "GET");
-            s_send_error(gw, req, &err);
+    for (size_t i = 0; i < gw_nfeeds; i++) {
+        if (s_path_is(uri, plen, gw_feeds[i].path)) {
+            if (s_method_is(gw, req, EVHTTP_REQ_POST))
+                s_feed(gw, req, &gw_feeds[i]);
             return;
         }
-        r->fn(gw, req);
-        return;
     }
+    for (size_t i = 0; i < sizeof s_routes / sizeof s_routes[0]; i++) {
+        if (s_path_is(uri, plen, s_routes[i].path)) {
+            if (s_method_is(gw, req, EVHTTP_REQ_GET))
+                s_routes[i].fn(gw, req);
+            return;
+        }
+    }
+    gw_error_t err;
     gw_error_set(&err, 404, GW_ERR_NOT_FOUND, NULL, "no such endpoint");
     s_send_error(gw, req, &err);
 }

@@ -27,7 +27,8 @@ static int s_init(daemon_t *d, void *svc)
     score_close_init(s);
     s->registry = daemon_follow(d, "registry", score_apply_registry, score_finish_registry, s);
     s->roster = daemon_follow(d, "roster", score_apply_roster, score_finish_roster, s);
-    return s->registry && s->roster ? 0 : -1;
+    s->gateway = daemon_follow(d, "gateway", score_apply_gateway, score_finish_gateway, s);
+    return s->registry && s->roster && s->gateway ? 0 : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)
@@ -44,6 +45,14 @@ static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest 
         score_cmd_standings(s, req, cmd);
     else if (strcmp(cmd->command, "stats") == 0)
         score_cmd_stats(s, req);
+    else if (strcmp(cmd->command, "explain") == 0)
+        score_cmd_explain(s, req, cmd);
+    else if (strcmp(cmd->command, "unmatched") == 0)
+        score_cmd_unmatched(s, req, cmd);
+    else if (strcmp(cmd->command, "deduct") == 0)
+        score_cmd_deduct(s, req, cmd);
+    else if (strcmp(cmd->command, "deduction_decide") == 0)
+        score_cmd_deduction_decide(s, req, cmd);
     else if (strcmp(cmd->command, "quarter_close") == 0)
         score_cmd_quarter_close(s, req, cmd);
     else if (strcmp(cmd->command, "tiers") == 0)

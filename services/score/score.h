@@ -29,6 +29,7 @@ typedef struct {
     tier_policy_t policy;
     consumer_t *registry;
     consumer_t *roster;
+    consumer_t *gateway;
     json_t *dirty;          /* centers whose standings must be recomputed */
     score_board_t **boards; /* per center: the current quarter in memory */
     size_t nboards;
@@ -46,6 +47,11 @@ typedef struct {
 /* score_apply.c: roster and registry events */
 db_next_t score_apply_roster(consumer_apply_t *a, void *arg);
 void score_finish_roster(consumer_apply_t *a, bool committed, void *arg);
+
+/* score_facts.c: the case-quality system's records (from the gateway), and
+ * the registry's lawyers (membership; settling records parked for them) */
+db_next_t score_apply_gateway(consumer_apply_t *a, void *arg);
+void score_finish_gateway(consumer_apply_t *a, bool committed, void *arg);
 db_next_t score_apply_registry(consumer_apply_t *a, void *arg);
 void score_finish_registry(consumer_apply_t *a, bool committed, void *arg);
 
@@ -59,6 +65,12 @@ void score_board_update_points(score_t *s, const PGresult *res);
 void score_board_update_members(score_t *s, const PGresult *res);
 void score_cmd_standings(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
 void score_cmd_stats(score_t *s, bus_ctl_req_t *req);
+
+/* score_cmds.c: points explain, parked records, Annex 2 deductions */
+void score_cmd_explain(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+void score_cmd_unmatched(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+void score_cmd_deduct(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
+void score_cmd_deduction_decide(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd);
 
 /* score_close.c: quarter close (clause 12, RULES.md Policy — ranking and
  * dates), frozen lists, and the red-list sanctions of clause 13. */

@@ -167,21 +167,3 @@ void score_finish_roster(consumer_apply_t *a, bool committed, void *arg)
         s->waiting[s->nwaiting++] = env->origin_at ? env->origin_at : env->recorded_at;
     }
 }
-
-/* ---- registry read-model ------------------------------------------------ */
-
-db_next_t score_apply_registry(consumer_apply_t *a, void *arg)
-{
-    return lawyers_model_apply(a, (void *)lawyers_model_pool_sql);
-}
-
-void score_finish_registry(consumer_apply_t *a, bool committed, void *arg)
-{
-    score_t *s = arg;
-    if (!committed)
-        return;
-    for (int r = 0; r < db_job_nresults(a->job); r++)
-        score_board_update_members(s, db_job_result(a->job, r));
-    for (size_t i = 0; i < a->n; i++)
-        score_mark_dirty(s, a->evs[i]->center);
-}

@@ -3,7 +3,7 @@
 CREATE TABLE accepted (
     source       text NOT NULL,          -- 'hotline', 'quality'
     external_id  text NOT NULL,
-    kind         text NOT NULL,          -- record type, e.g. 'hotline_session'
+    kind         text NOT NULL,          -- the endpoint it came through, e.g. '/v1/hotline/sessions'
     lawyer       text NOT NULL,
     canonical    text NOT NULL,          -- the decoded record, to tell a resend from a conflict
     received_at  timestamptz NOT NULL DEFAULT now(),

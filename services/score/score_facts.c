@@ -1,0 +1,268 @@
+/* score_facts — points from what the case-quality system reports: case
+ * evaluations (Annex 1 6.x), closures (4.x), client satisfaction (5.x),
+ * plea-leniency help (7.1), write-ups (8.x), activities (9.x) and drafting
+ * (3.1).
+ *
+ * Every record is kept in facts under a family: the evaluations of one case
+ * by one lawyer, its write-ups, its satisfaction ratings, ...; an activity is
+ * a family of its own. A family's points are those of its effective fact —
+ * the highest rank (evaluation level, write-up level), then the latest — and
+ * the ledger holds them as entries whose source is the family. Settling a
+ * family compares that with the ledger's net for it and adds the difference,
+ * so a superseding evaluation replaces the earlier points, an upgraded
+ * write-up adds the difference, a late lower level or older evaluation
+ * changes nothing, in whatever order the records arrive. A lawyer the
+ * registry does not know yet has facts but no entries (parked); when the
+ * lawyer is registered, their families are settled. */
+#include "score.h"
+#include "score_ledger.h"
+
+#include "events.pb-c.h"
+#include "fayuan/lawyers_model.h"
+#include "fayuan/log.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char s_insert_sql[] =
+    "INSERT INTO facts (source_event, external_id, center, lawyer, case_no, family, rule_code, "
+    "  rank, at) "
+    "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "
+    "                     $7::text[], $8::int[], $9::bigint[]) "
+    "ON CONFLICT DO NOTHING RETURNING family";
+
+/* For each family: its effective fact, the ledger's net so far, the points
+ * of the effective rule in the version in force, and whether the lawyer is
+ * registered. Scalar subqueries and LATERAL keep every part an index lookup. */
+#define SETTLE_SELECT                                                                              \
+    "SELECT fam.family, e.center, e.lawyer, e.rule_code, e.at, "                                  \
+    "  coalesce((SELECT sum(l.points_centi) FROM ledger l WHERE l.source = fam.family), 0), "      \
+    "  (SELECT r.points_centi FROM rules r WHERE r.code = e.rule_code AND r.version = "            \
+    "     (SELECT version FROM rule_versions WHERE in_force ORDER BY version DESC LIMIT 1)), "     \
+    "  EXISTS (SELECT 1 FROM lawyers k2 WHERE k2.center = e.center AND k2.licence = e.lawyer) "
+#define SETTLE_EFFECTIVE                                                                           \
+    "CROSS JOIN LATERAL (SELECT * FROM facts f WHERE f.family = fam.family "                       \
+    "  ORDER BY f.rank DESC, f.at DESC, f.external_id DESC LIMIT 1) e"
+
+static const char s_settle_families_sql[] =
+    SETTLE_SELECT "FROM (SELECT DISTINCT unnest($1::text[]) AS family) fam " SETTLE_EFFECTIVE;
+
+static const char s_settle_lawyers_sql[] =
+    SETTLE_SELECT "FROM (SELECT DISTINCT f.family "
+                  "      FROM unnest($1::text[], $2::text[]) AS k(center, lawyer) "
+                  "      CROSS JOIN LATERAL (SELECT family FROM facts x "
+                  "        WHERE x.center = k.center AND x.lawyer = k.lawyer) f) fam "
+    SETTLE_EFFECTIVE;
+
+/* Adds the difference of every settled family whose lawyer is known. */
+static void s_settle(const PGresult *res, const char *sev, score_entries_t *entries)
+{
+    for (int i = 0; i < PQntuples(res); i++) {
+        const char *desired_s = db_value(res, i, 6);
+        if (!desired_s || strcmp(db_value(res, i, 7), "t") != 0)
+            continue; /* rule missing from the version in force, or lawyer parked */
+        int64_t desired = db_int64(res, i, 6), net = db_int64(res, i, 5);
+        if (desired == net)
+            continue;
+        score_entries_add(entries, db_value(res, i, 1), db_value(res, i, 2), db_int64(res, i, 4),
+                          db_value(res, i, 3), desired - net, db_value(res, i, 0), sev,
+                          net != 0 ? "按同一案件最新或最高级别的记录调整" : "");
+    }
+}
+
+/* ---- the gateway's records ------------------------------------------------ */
+
+typedef struct {
+    score_entries_t entries;
+    char sev[48];
+    int step; /* 0 insert, 1 settle, 2 entries */
+    bool staged;
+} s_state_t;
+
+typedef struct {
+    pgarr_t cols[9];
+    size_t n;
+} s_rows_t;
+
+static void s_row(s_rows_t *r, const Fayuan__Envelope *env, const char *external_id,
+                  const char *lawyer, const char *case_no, const char *family,
+                  const char *rule_code, int rank, int64_t at)
+{
+    char sev[48];
+    snprintf(sev, sizeof sev, "gateway:%llu", (unsigned long long)env->seq);
+    pgarr_add(&r->cols[0], sev);
+    pgarr_add(&r->cols[1], external_id);
+    pgarr_add(&r->cols[2], env->center);
+    pgarr_add(&r->cols[3], lawyer);
+    pgarr_add(&r->cols[4], case_no);
+    pgarr_add(&r->cols[5], family);
+    pgarr_add(&r->cols[6], rule_code);
+    pgarr_add_int(&r->cols[7], rank);
+    pgarr_add_int(&r->cols[8], at);
+    r->n++;
+}
+
+/* The family of a case event: one per case for closure, satisfaction, plea
+ * help and write-ups; each activity or drafting record on its own. */
+static void s_case_family(const Fayuan__CaseEvent *ev, char *buf, size_t len)
+{
+    if (strcmp(ev->type, "activity") == 0 || strcmp(ev->type, "drafting") == 0)
+        snprintf(buf, len, "%s:%s", ev->type, ev->external_id);
+    else
+        snprintf(buf, len, "%s:%s:%s", ev->type, ev->lawyer, ev->case_no);
+}
+
+static db_next_t s_insert(consumer_apply_t *a)
+{
+    s_rows_t r = {.n = 0};
+    for (int c = 0; c < 9; c++)
+        pgarr_init(&r.cols[c]);
+    char family[256];
+    for (size_t i = 0; i < a->n; i++) {
+        const Fayuan__Envelope *env = a->evs[i];
+        if (strcmp(env->type, "QualityEvaluation") == 0) {
+            Fayuan__QualityEvaluation *ev =
+                fayuan__quality_evaluation__unpack(NULL, env->payload.len, env->payload.data);
+            if (!ev)
+                continue;
+            snprintf(family, sizeof family, "quality:%s:%s", ev->lawyer, ev->case_no);
+            s_row(&r, env, ev->external_id, ev->lawyer, ev->case_no, family, ev->rule_code,
+                  ev->level, ev->evaluated_at);
+            fayuan__quality_evaluation__free_unpacked(ev, NULL);
+        } else if (strcmp(env->type, "CaseEvent") == 0) {
+            Fayuan__CaseEvent *ev =
+                fayuan__case_event__unpack(NULL, env->payload.len, env->payload.data);
+            if (!ev)
+                continue;
+            s_case_family(ev, family, sizeof family);
+            s_row(&r, env, ev->external_id, ev->lawyer, ev->case_no, family, ev->rule_code,
+                  ev->rank, ev->at);
+            fayuan__case_event__free_unpacked(ev, NULL);
+        }
+    }
+    if (r.n > 0) {
+        const char *params[9];
+        for (int c = 0; c < 9; c++)
+            params[c] = pgarr_str(&r.cols[c]);
+        db_job_add(a->job, s_insert_sql, 9, params);
+    }
+    for (int c = 0; c < 9; c++)
+        pgarr_free(&r.cols[c]);
+    return r.n > 0 ? DB_NEXT : DB_COMMIT;
+}
+
+db_next_t score_apply_gateway(consumer_apply_t *a, void *arg)
+{
+    score_t *s = arg;
+    if (a->stage == 0) {
+        s_state_t *st = calloc(1, sizeof *st);
+        score_entries_init(&st->entries, s->d->cfg.utc_offset);
+        snprintf(st->sev, sizeof st->sev, "gateway:%llu",
+                 (unsigned long long)a->evs[a->n - 1]->seq);
+        a->state = st;
+        return s_insert(a);
+    }
+    s_state_t *st = a->state;
+    if (a->stage == 1) {
+        const PGresult *res = db_job_result(a->job, 0);
+        if (PQntuples(res) == 0)
+            return DB_COMMIT; /* every record was seen before */
+        pgarr_t fams;
+        pgarr_init(&fams);
+        for (int i = 0; i < PQntuples(res); i++)
+            pgarr_add(&fams, db_value(res, i, 0));
+        const char *params[] = {pgarr_str(&fams)};
+        db_job_add(a->job, s_settle_families_sql, 1, params);
+        pgarr_free(&fams);
+        return DB_NEXT;
+    }
+    if (a->stage == 2) {
+        s_settle(db_job_result(a->job, 0), st->sev, &st->entries);
+        st->staged = score_entries_stage(&st->entries, a->job);
+        return st->staged ? DB_NEXT : DB_COMMIT;
+    }
+    return DB_COMMIT;
+}
+
+void score_finish_gateway(consumer_apply_t *a, bool committed, void *arg)
+{
+    score_t *s = arg;
+    s_state_t *st = a->state;
+    if (!st)
+        return;
+    if (committed && st->staged) {
+        score_board_update_points(s, db_job_result(a->job, 0));
+        for (size_t i = 0; i < a->n; i++)
+            score_mark_dirty(s, a->evs[i]->center);
+    }
+    score_entries_free(&st->entries);
+    free(st);
+    a->state = NULL;
+}
+
+/* ---- the registry: membership, and unparking ------------------------------- */
+
+typedef struct {
+    score_entries_t entries;
+    char sev[48];
+    PGresult *members; /* the upsert's RETURNING rows (owned copy) */
+    bool staged;
+} s_reg_state_t;
+
+db_next_t score_apply_registry(consumer_apply_t *a, void *arg)
+{
+    score_t *s = arg;
+    if (a->stage == 0) {
+        s_reg_state_t *st = calloc(1, sizeof *st);
+        score_entries_init(&st->entries, s->d->cfg.utc_offset);
+        snprintf(st->sev, sizeof st->sev, "registry:%llu",
+                 (unsigned long long)a->evs[a->n - 1]->seq);
+        a->state = st;
+        return lawyers_model_stage(a, lawyers_model_pool_sql) > 0 ? DB_NEXT : DB_COMMIT;
+    }
+    s_reg_state_t *st = a->state;
+    if (a->stage == 1) {
+        const PGresult *res = db_job_result(a->job, 0);
+        st->members = PQcopyResult(res, PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+        /* Settle the facts parked for these lawyers, if any. */
+        pgarr_t centers, lawyers;
+        pgarr_init(&centers);
+        pgarr_init(&lawyers);
+        for (int i = 0; i < PQntuples(res); i++) {
+            pgarr_add(&centers, db_value(res, i, 0));
+            pgarr_add(&lawyers, db_value(res, i, 1));
+        }
+        const char *params[] = {pgarr_str(&centers), pgarr_str(&lawyers)};
+        db_job_add(a->job, s_settle_lawyers_sql, 2, params);
+        pgarr_free(&centers);
+        pgarr_free(&lawyers);
+        return DB_NEXT;
+    }
+    if (a->stage == 2) {
+        s_settle(db_job_result(a->job, 0), st->sev, &st->entries);
+        st->staged = score_entries_stage(&st->entries, a->job);
+        return st->staged ? DB_NEXT : DB_COMMIT;
+    }
+    return DB_COMMIT;
+}
+
+void score_finish_registry(consumer_apply_t *a, bool committed, void *arg)
+{
+    score_t *s = arg;
+    s_reg_state_t *st = a->state;
+    if (!st)
+        return;
+    if (committed) {
+        if (st->members)
+            score_board_update_members(s, st->members);
+        if (st->staged)
+            score_board_update_points(s, db_job_result(a->job, 0));
+        for (size_t i = 0; i < a->n; i++)
+            score_mark_dirty(s, a->evs[i]->center);
+    }
+    PQclear(st->members);
+    score_entries_free(&st->entries);
+    free(st);
+    a->state = NULL;
+}
