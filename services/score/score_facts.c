@@ -15,6 +15,7 @@
  * registry does not know yet has facts but no entries (parked); when the
  * lawyer is registered, their families are settled. */
 #include "score.h"
+#include "score_family.h"
 #include "score_ledger.h"
 
 #include "events.pb-c.h"
@@ -32,43 +33,54 @@ static const char s_insert_sql[] =
     "                     $7::text[], $8::int[], $9::bigint[]) "
     "ON CONFLICT DO NOTHING RETURNING family";
 
-/* For each family: its effective fact, the ledger's net so far, the points
- * of the effective rule in the version in force, and whether the lawyer is
- * registered. Scalar subqueries and LATERAL keep every part an index lookup. */
+/* Every fact of each family, with the ledger's net for the family so far,
+ * the points of the fact's rule in the version in force, and whether the
+ * lawyer is registered; the effective fact is chosen in C (score_family).
+ * Scalar subqueries and LATERAL keep every part an index lookup. */
 #define SETTLE_SELECT                                                                              \
-    "SELECT fam.family, e.center, e.lawyer, e.rule_code, e.at, "                                  \
+    "SELECT fam.family, f.center, f.lawyer, f.rule_code, f.rank, f.at, f.external_id, "            \
     "  coalesce((SELECT sum(l.points_centi) FROM ledger l WHERE l.source = fam.family), 0), "      \
-    "  (SELECT r.points_centi FROM rules r WHERE r.code = e.rule_code AND r.version = "            \
+    "  (SELECT r.points_centi FROM rules r WHERE r.code = f.rule_code AND r.version = "            \
     "     (SELECT version FROM rule_versions WHERE in_force ORDER BY version DESC LIMIT 1)), "     \
-    "  EXISTS (SELECT 1 FROM lawyers k2 WHERE k2.center = e.center AND k2.licence = e.lawyer) "
-#define SETTLE_EFFECTIVE                                                                           \
-    "CROSS JOIN LATERAL (SELECT * FROM facts f WHERE f.family = fam.family "                       \
-    "  ORDER BY f.rank DESC, f.at DESC, f.external_id DESC LIMIT 1) e"
+    "  EXISTS (SELECT 1 FROM lawyers k2 WHERE k2.center = f.center AND k2.licence = f.lawyer) "
+#define SETTLE_FACTS                                                                               \
+    "CROSS JOIN LATERAL (SELECT * FROM facts x WHERE x.family = fam.family) f "                    \
+    "ORDER BY fam.family"
 
 static const char s_settle_families_sql[] =
-    SETTLE_SELECT "FROM (SELECT DISTINCT unnest($1::text[]) AS family) fam " SETTLE_EFFECTIVE;
+    SETTLE_SELECT "FROM (SELECT DISTINCT unnest($1::text[]) AS family) fam " SETTLE_FACTS;
 
 static const char s_settle_lawyers_sql[] =
-    SETTLE_SELECT "FROM (SELECT DISTINCT f.family "
+    SETTLE_SELECT "FROM (SELECT DISTINCT y.family "
                   "      FROM unnest($1::text[], $2::text[]) AS k(center, lawyer) "
-                  "      CROSS JOIN LATERAL (SELECT family FROM facts x "
-                  "        WHERE x.center = k.center AND x.lawyer = k.lawyer) f) fam "
-    SETTLE_EFFECTIVE;
+                  "      CROSS JOIN LATERAL (SELECT family FROM facts z "
+                  "        WHERE z.center = k.center AND z.lawyer = k.lawyer) y) fam " SETTLE_FACTS;
 
-/* Adds the difference of every settled family whose lawyer is known. */
+/* Adds the difference of every settled family whose lawyer is known. Rows
+ * come grouped by family. */
 static void s_settle(const PGresult *res, const char *sev, score_entries_t *entries)
 {
-    for (int i = 0; i < PQntuples(res); i++) {
-        const char *desired_s = db_value(res, i, 6);
-        if (!desired_s || strcmp(db_value(res, i, 7), "t") != 0)
+    int rows = PQntuples(res);
+    score_fact_t *facts = calloc((size_t)rows + 1, sizeof *facts);
+    for (int start = 0; start < rows;) {
+        int end = start;
+        while (end < rows && strcmp(db_value(res, end, 0), db_value(res, start, 0)) == 0) {
+            facts[end - start] = (score_fact_t){(int)db_int64(res, end, 4), db_int64(res, end, 5),
+                                                db_value(res, end, 6)};
+            end++;
+        }
+        int e = start + (int)score_fact_effective(facts, (size_t)(end - start));
+        start = end;
+        if (!db_value(res, e, 8) || strcmp(db_value(res, e, 9), "t") != 0)
             continue; /* rule missing from the version in force, or lawyer parked */
-        int64_t desired = db_int64(res, i, 6), net = db_int64(res, i, 5);
+        int64_t desired = db_int64(res, e, 8), net = db_int64(res, e, 7);
         if (desired == net)
             continue;
-        score_entries_add(entries, db_value(res, i, 1), db_value(res, i, 2), db_int64(res, i, 4),
-                          db_value(res, i, 3), desired - net, db_value(res, i, 0), sev,
+        score_entries_add(entries, db_value(res, e, 1), db_value(res, e, 2), db_int64(res, e, 5),
+                          db_value(res, e, 3), desired - net, db_value(res, e, 0), sev,
                           net != 0 ? "按同一案件最新或最高级别的记录调整" : "");
     }
+    free(facts);
 }
 
 /* ---- the gateway's records ------------------------------------------------ */
@@ -103,16 +115,6 @@ static void s_row(s_rows_t *r, const Fayuan__Envelope *env, const char *external
     r->n++;
 }
 
-/* The family of a case event: one per case for closure, satisfaction, plea
- * help and write-ups; each activity or drafting record on its own. */
-static void s_case_family(const Fayuan__CaseEvent *ev, char *buf, size_t len)
-{
-    if (strcmp(ev->type, "activity") == 0 || strcmp(ev->type, "drafting") == 0)
-        snprintf(buf, len, "%s:%s", ev->type, ev->external_id);
-    else
-        snprintf(buf, len, "%s:%s:%s", ev->type, ev->lawyer, ev->case_no);
-}
-
 static db_next_t s_insert(consumer_apply_t *a)
 {
     s_rows_t r = {.n = 0};
@@ -126,7 +128,8 @@ static db_next_t s_insert(consumer_apply_t *a)
                 fayuan__quality_evaluation__unpack(NULL, env->payload.len, env->payload.data);
             if (!ev)
                 continue;
-            snprintf(family, sizeof family, "quality:%s:%s", ev->lawyer, ev->case_no);
+            score_family_of("quality", ev->lawyer, ev->case_no, ev->external_id, family,
+                            sizeof family);
             s_row(&r, env, ev->external_id, ev->lawyer, ev->case_no, family, ev->rule_code,
                   ev->level, ev->evaluated_at);
             fayuan__quality_evaluation__free_unpacked(ev, NULL);
@@ -135,7 +138,8 @@ static db_next_t s_insert(consumer_apply_t *a)
                 fayuan__case_event__unpack(NULL, env->payload.len, env->payload.data);
             if (!ev)
                 continue;
-            s_case_family(ev, family, sizeof family);
+            score_family_of(ev->type, ev->lawyer, ev->case_no, ev->external_id, family,
+                            sizeof family);
             s_row(&r, env, ev->external_id, ev->lawyer, ev->case_no, family, ev->rule_code,
                   ev->rank, ev->at);
             fayuan__case_event__free_unpacked(ev, NULL);
