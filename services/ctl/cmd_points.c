@@ -7,8 +7,7 @@
 #include <string.h>
 
 /* Runs a command and prints its JSON with --json, else calls show(). */
-static int s_run(ctl_t *c, const char *command, const char *const *opts,
-                 void (*show)(json_t *body))
+static int s_run(ctl_t *c, const char *command, const char *const *opts, void (*show)(json_t *body))
 {
     Fayuan__CtlReply *reply = ctl_call(c, "score", command, opts, NULL, 0);
     if (!reply)

@@ -44,8 +44,7 @@ static void s_session_emit(const gw_pending_t *p, const char *center, outbox_bat
 
 /* ---- case-quality evaluations ---- */
 
-static int s_evaluation_decode(const json_t *rec, int64_t now_us, gw_pending_t *p,
-                               gw_error_t *err)
+static int s_evaluation_decode(const json_t *rec, int64_t now_us, gw_pending_t *p, gw_error_t *err)
 {
     gw_evaluation_t *e = &p->u.evaluation;
     if (gw_evaluation_decode(rec, now_us, e, err) != 0)

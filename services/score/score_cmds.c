@@ -75,10 +75,10 @@ static void s_explain_done(db_job_t *job, bool committed, const char *error, voi
                       db_value(res, i, 7), "occurred_at", occurred, "recorded_at",
                       db_value(res, i, 9), "note", db_value(res, i, 10)));
     }
-    json_t *body = json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "center", q->center, "lawyer",
-                             q->lawyer, "name", PQntuples(who) ? db_value(who, 0, 0) : "",
-                             "quarter", q->quarter, "points", score_points_json(total), "entries",
-                             entries);
+    json_t *body =
+        json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "center", q->center, "lawyer", q->lawyer,
+                  "name", PQntuples(who) ? db_value(who, 0, 0) : "", "quarter", q->quarter,
+                  "points", score_points_json(total), "entries", entries);
     char *text = json_dumps(body, JSON_COMPACT);
     bus_ctl_reply_ok(q->req, text, strlen(text));
     free(text);
@@ -132,11 +132,10 @@ static void s_unmatched_done(db_job_t *job, bool committed, const char *error, v
     for (int i = 0; i < PQntuples(res); i++) {
         char at[40];
         time_format_rfc3339(db_int64(res, i, 5), q->utc_offset, at, sizeof at);
-        json_array_append_new(recs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "external_id",
-                                              db_value(res, i, 0), "lawyer", db_value(res, i, 1),
-                                              "case", db_value(res, i, 2), "rule_code",
-                                              db_value(res, i, 3), "source_event",
-                                              db_value(res, i, 4), "at", at));
+        json_array_append_new(
+            recs, json_pack("{s:s, s:s, s:s, s:s, s:s, s:s}", "external_id", db_value(res, i, 0),
+                            "lawyer", db_value(res, i, 1), "case", db_value(res, i, 2), "rule_code",
+                            db_value(res, i, 3), "source_event", db_value(res, i, 4), "at", at));
     }
     json_t *body = json_pack("{s:s, s:o}", "center", q->center, "records", recs);
     char *text = json_dumps(body, JSON_COMPACT);
@@ -195,14 +194,14 @@ static db_next_t s_deduct_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
         if (stage == 0) {
             /* Is the lawyer known, and what is the rule's amount? */
             const char *params[] = {d->center, d->lawyer, d->code};
-            db_job_add(job, "SELECT 1 FROM lawyers WHERE center = $1 AND licence = $2", 2,
-                       params);
-            db_job_add(job,
-                       "SELECT r.points_centi, r.description FROM rules r WHERE r.code = 'd' || $3 AND "
-                       "r.version = (SELECT version FROM rule_versions WHERE in_force "
-                       "ORDER BY version DESC LIMIT 1) AND $1::text IS NOT NULL AND "
-                       "$2::text IS NOT NULL",
-                       3, params);
+            db_job_add(job, "SELECT 1 FROM lawyers WHERE center = $1 AND licence = $2", 2, params);
+            db_job_add(
+                job,
+                "SELECT r.points_centi, r.description FROM rules r WHERE r.code = 'd' || $3 AND "
+                "r.version = (SELECT version FROM rule_versions WHERE in_force "
+                "ORDER BY version DESC LIMIT 1) AND $1::text IS NOT NULL AND "
+                "$2::text IS NOT NULL",
+                3, params);
             return DB_NEXT;
         }
         if (stage == 1) {
@@ -260,7 +259,7 @@ static db_next_t s_deduct_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
             if (d->op == D_VERIFY && strcmp(status, "reported") != 0) {
                 ctlcmd_set_reply_error(cmd, "not_reported",
                                        strcmp(status, "counted") == 0 ? "该扣分已核实计分"
-                                                                       : "该扣分已撤销");
+                                                                      : "该扣分已撤销");
                 return DB_ROLLBACK;
             }
             if (d->op == D_REVERSE && strcmp(status, "reversed") == 0) {
@@ -283,7 +282,9 @@ static db_next_t s_deduct_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
         snprintf(source, sizeof source, "deduction:%lld", (long long)d->id);
         snprintf(rule, sizeof rule, "d%s", d->code);
         snprintf(sev, sizeof sev, "ctl:%s:%lld",
-                 d->op == D_NEW ? "deduct" : d->op == D_VERIFY ? "verify" : "reverse",
+                 d->op == D_NEW      ? "deduct"
+                 : d->op == D_VERIFY ? "verify"
+                                     : "reverse",
                  (long long)d->id);
         if (d->counted) {
             bool reverse = d->op == D_REVERSE;
@@ -293,9 +294,7 @@ static db_next_t s_deduct_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
             d->staged = score_entries_stage(&d->entries, job);
         }
         char body[160];
-        const char *status = d->op == D_REVERSE ? "reversed"
-                             : d->counted       ? "counted"
-                                                : "reported";
+        const char *status = d->op == D_REVERSE ? "reversed" : d->counted ? "counted" : "reported";
         snprintf(body, sizeof body, "{\"id\":%lld,\"status\":\"%s\"}", (long long)d->id, status);
         ctlcmd_set_reply_ok(cmd, body);
         ctlcmd_stage_reply(cmd, job);
@@ -337,7 +336,8 @@ void score_cmd_deduct(score_t *s, bus_ctl_req_t *req, const Fayuan__CtlRequest *
     int y, m, day;
     if (time_parse_rfc3339(at, &when) != 0) {
         if (time_parse_date(at, &y, &m, &day) != 0) {
-            bus_ctl_reply_error(req, "invalid_at", "时间格式应为 2026-11-20 或 2026-11-20T09:00:00+08:00");
+            bus_ctl_reply_error(req, "invalid_at",
+                                "时间格式应为 2026-11-20 或 2026-11-20T09:00:00+08:00");
             return;
         }
         when = time_days_from_civil(y, m, day) * TIME_US_PER_DAY -
