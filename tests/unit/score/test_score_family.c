@@ -137,12 +137,15 @@ static void test_tie_break_is_deterministic(void **state)
 static void test_family_names(void **state)
 {
     char buf[128];
-    assert_string_equal(score_family_of("quality", "133", "（2026）浙0302法援1号", "e9", buf, sizeof buf),
-                        "quality:133:（2026）浙0302法援1号");
+    assert_string_equal(
+        score_family_of("quality", "133", "（2026）浙0302法援1号", "e9", buf, sizeof buf),
+        "quality:133:（2026）浙0302法援1号");
     assert_string_equal(score_family_of("writeup", "133", "K", "w1", buf, sizeof buf),
                         "writeup:133:K");
-    assert_string_equal(score_family_of("activity", "133", "", "a7", buf, sizeof buf), "activity:a7");
-    assert_string_equal(score_family_of("drafting", "133", "K", "d1", buf, sizeof buf), "drafting:d1");
+    assert_string_equal(score_family_of("activity", "133", "", "a7", buf, sizeof buf),
+                        "activity:a7");
+    assert_string_equal(score_family_of("drafting", "133", "K", "d1", buf, sizeof buf),
+                        "drafting:d1");
 }
 
 int main(void)
