@@ -123,7 +123,7 @@ FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Ibuild/gen $(PKG_CFLAGS) \
                -fsanitize=fuzzer,address,undefined
-build/fuzz/%: tests/fuzz/%.c $(PB_H) $(COMMON_SRC)
+build/fuzz/%: tests/fuzz/%.c $(PB_H) $(wildcard services/*/*.c services/*/*.h include/fayuan/*.h)
 	@mkdir -p $(dir $@)
 	clang $(FUZZ_CFLAGS) -o $@ $< $$(sed -n '1s/.*fuzz-sources:\(.*\)\*\/.*/\1/p' $<) \
 	    $(patsubst %,build/gen/%,$(notdir $(PB_C))) $(PKG_LIBS)
