@@ -26,9 +26,10 @@ static int s_init(daemon_t *d, void *svc)
     score_standings_init(s);
     score_close_init(s);
     s->registry = daemon_follow(d, "registry", score_apply_registry, score_finish_registry, s);
-    s->roster = daemon_follow(d, "roster", score_apply_roster, score_finish_roster, s);
+    s->roster = daemon_follow(d, "roster", score_apply_duty, score_finish_duty, s);
+    s->assign = daemon_follow(d, "assign", score_apply_duty, score_finish_duty, s);
     s->gateway = daemon_follow(d, "gateway", score_apply_gateway, score_finish_gateway, s);
-    return s->registry && s->roster && s->gateway ? 0 : -1;
+    return s->registry && s->roster && s->assign && s->gateway ? 0 : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)

@@ -30,6 +30,7 @@ typedef struct {
     consumer_t *registry;
     consumer_t *roster;
     consumer_t *gateway;
+    consumer_t *assign;
     json_t *dirty;          /* centers whose standings must be recomputed */
     score_board_t **boards; /* per center: the current quarter in memory */
     size_t nboards;
@@ -44,9 +45,10 @@ typedef struct {
     struct event *ev_close; /* score_close.c: the automatic close timer */
 } score_t;
 
-/* score_apply.c: roster and registry events */
-db_next_t score_apply_roster(consumer_apply_t *a, void *arg);
-void score_finish_roster(consumer_apply_t *a, bool committed, void *arg);
+/* score_apply.c: duty and case-work events of rosterd and assignd (shifts
+ * completed and retracted, misconduct detected) */
+db_next_t score_apply_duty(consumer_apply_t *a, void *arg);
+void score_finish_duty(consumer_apply_t *a, bool committed, void *arg);
 
 /* score_facts.c: the case-quality system's records (from the gateway), and
  * the registry's lawyers (membership; settling records parked for them) */

@@ -60,17 +60,47 @@ static const char s_retracted_sql[] =
     "        ON CONFLICT DO NOTHING "
     "        RETURNING center, quarter, lawyer, points_centi) " TOTALS_TAIL;
 
+/* Misconduct detected by another service: an Annex 2 deduction, counted at
+ * once or (1.6, 2.2) reported for staff to verify, and for counted ones the
+ * ledger entry — one statement, so a batch keeps its order. */
+static const char s_misconduct_sql[] =
+    "WITH e AS (SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], "
+    "                                $5::text[], $6::text[], $7::text[]) "
+    "           AS e(center, lawyer, code, at, note, sev, eq)), "
+    "v AS (SELECT version FROM rule_versions WHERE in_force ORDER BY version DESC LIMIT 1), "
+    "d AS (INSERT INTO deductions (center, lawyer, rule_code, points_centi, at, note, status, "
+    "        source_event) "
+    "      SELECT e.center, e.lawyer, r.code, r.points_centi, e.at, e.note, "
+    "             CASE WHEN e.code IN ('1.6', '2.2') THEN 'reported' ELSE 'counted' END, e.sev "
+    "      FROM e CROSS JOIN v JOIN rules r ON r.code = 'd' || e.code AND r.version = v.version "
+    "      WHERE r.points_centi < 0 "
+    "      ON CONFLICT (source_event) DO NOTHING "
+    "      RETURNING id, center, lawyer, rule_code, points_centi, at, note, status, source_event), "
+    "ins AS (INSERT INTO ledger (center, lawyer, quarter, effective_quarter, rule_code, "
+    "          rule_version, points_centi, source, source_event, note, occurred_at) "
+    "        SELECT d.center, d.lawyer, "
+    "               CASE WHEN EXISTS (SELECT 1 FROM closed_quarters c "
+    "                                 WHERE c.center = d.center AND c.quarter = e.eq) "
+    "                    THEN $8 ELSE e.eq END, "
+    "               e.eq, d.rule_code, v.version, d.points_centi, 'deduction:' || d.id, "
+    "               d.source_event, d.note, d.at "
+    "        FROM d JOIN e ON e.sev = d.source_event CROSS JOIN v WHERE d.status = 'counted' "
+    "        ON CONFLICT DO NOTHING "
+    "        RETURNING center, quarter, lawyer, points_centi) " TOTALS_TAIL;
+
+typedef enum { RUN_COMPLETED, RUN_RETRACTED, RUN_MISCONDUCT } s_kind_t;
+
 typedef struct {
     pgarr_t cols[7];
     size_t n;
-    bool retract;
+    s_kind_t kind;
 } s_run_t;
 
 static void s_run_flush(s_run_t *run, db_job_t *job, const char *current_quarter)
 {
     if (run->n == 0)
         return;
-    if (run->retract) {
+    if (run->kind == RUN_RETRACTED) {
         const char *params[] = {pgarr_str(&run->cols[0]), pgarr_str(&run->cols[1]),
                                 current_quarter};
         db_job_add(job, s_retracted_sql, 3, params);
@@ -79,7 +109,7 @@ static void s_run_flush(s_run_t *run, db_job_t *job, const char *current_quarter
         for (int c = 0; c < 7; c++)
             params[c] = pgarr_str(&run->cols[c]);
         params[7] = current_quarter;
-        db_job_add(job, s_completed_sql, 8, params);
+        db_job_add(job, run->kind == RUN_COMPLETED ? s_completed_sql : s_misconduct_sql, 8, params);
     }
     for (int c = 0; c < 7; c++) {
         pgarr_free(&run->cols[c]);
@@ -88,7 +118,7 @@ static void s_run_flush(s_run_t *run, db_job_t *job, const char *current_quarter
     run->n = 0;
 }
 
-db_next_t score_apply_roster(consumer_apply_t *a, void *arg)
+db_next_t score_apply_duty(consumer_apply_t *a, void *arg)
 {
     score_t *s = arg;
     if (a->stage > 0)
@@ -102,15 +132,39 @@ db_next_t score_apply_roster(consumer_apply_t *a, void *arg)
     for (size_t i = 0; i < a->n; i++) {
         const Fayuan__Envelope *env = a->evs[i];
         char sev[64];
-        snprintf(sev, sizeof sev, "roster:%llu", (unsigned long long)env->seq);
-        bool is_completed = strcmp(env->type, "ShiftCompleted") == 0;
-        bool is_retracted = strcmp(env->type, "ShiftRetracted") == 0;
-        if (!is_completed && !is_retracted)
+        snprintf(sev, sizeof sev, "%s:%llu", env->producer, (unsigned long long)env->seq);
+        s_kind_t kind;
+        if (strcmp(env->type, "ShiftCompleted") == 0)
+            kind = RUN_COMPLETED;
+        else if (strcmp(env->type, "ShiftRetracted") == 0)
+            kind = RUN_RETRACTED;
+        else if (strcmp(env->type, "MisconductDetected") == 0)
+            kind = RUN_MISCONDUCT;
+        else
             continue;
-        if (run.n > 0 && run.retract != is_retracted)
+        if (run.n > 0 && run.kind != kind)
             s_run_flush(&run, a->job, current);
-        run.retract = is_retracted;
-        if (is_completed) {
+        run.kind = kind;
+        if (kind == RUN_MISCONDUCT) {
+            Fayuan__MisconductDetected *ev =
+                fayuan__misconduct_detected__unpack(NULL, env->payload.len, env->payload.data);
+            if (!ev) {
+                log_warn("event %s undecodable; skipped", sev);
+                continue;
+            }
+            char eq[8];
+            time_quarter_of(ev->at, off, eq, sizeof eq);
+            const char *vals[] = {env->center, ev->lawyer, ev->code};
+            for (int c = 0; c < 3; c++)
+                pgarr_add(&run.cols[c], vals[c]);
+            pgarr_add_int(&run.cols[3], ev->at);
+            char note[600];
+            snprintf(note, sizeof note, "%s（%s）", ev->note, ev->source);
+            pgarr_add(&run.cols[4], note);
+            pgarr_add(&run.cols[5], sev);
+            pgarr_add(&run.cols[6], eq);
+            fayuan__misconduct_detected__free_unpacked(ev, NULL);
+        } else if (kind == RUN_COMPLETED) {
             Fayuan__ShiftCompleted *ev =
                 fayuan__shift_completed__unpack(NULL, env->payload.len, env->payload.data);
             if (!ev) {
@@ -147,7 +201,7 @@ db_next_t score_apply_roster(consumer_apply_t *a, void *arg)
     return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
 }
 
-void score_finish_roster(consumer_apply_t *a, bool committed, void *arg)
+void score_finish_duty(consumer_apply_t *a, bool committed, void *arg)
 {
     score_t *s = arg;
     if (!committed)
