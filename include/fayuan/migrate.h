@@ -4,6 +4,7 @@
  * advisory lock, first the common migrations (outbox, inbox, request log)
  * and then its own, each in its own transaction with search_path set to the
  * schema, recording (component, version) in <schema>.schema_migrations.
+ * Every migration not yet recorded is applied, in version order.
  * Runs synchronously, before the event loop starts. */
 #ifndef FAYUAN_MIGRATE_H
 #define FAYUAN_MIGRATE_H

@@ -21,20 +21,20 @@ static int s_exec(PGconn *conn, const char *sql, int nparams, const char *const 
     return rc;
 }
 
-static int s_current_version(PGconn *conn, const char *component, int *version, char *err,
-                             size_t errlen)
+/* 1 if (component, version) was applied, 0 if not, -1 on error. */
+static int s_applied(PGconn *conn, const char *component, int version, char *err, size_t errlen)
 {
-    const char *params[] = {component};
+    char ver[16];
+    snprintf(ver, sizeof ver, "%d", version);
+    const char *params[] = {component, ver};
     PGresult *res = PQexecParams(
-        conn, "SELECT coalesce(max(version), 0) FROM schema_migrations WHERE component = $1", 1,
-        NULL, params, NULL, NULL, 0);
+        conn, "SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2", 2, NULL,
+        params, NULL, NULL, 0);
     int rc = -1;
-    if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1) {
-        *version = atoi(PQgetvalue(res, 0, 0));
-        rc = 0;
-    } else {
+    if (PQresultStatus(res) == PGRES_TUPLES_OK)
+        rc = PQntuples(res) > 0;
+    else
         snprintf(err, errlen, "%s", PQresultErrorMessage(res));
-    }
     PQclear(res);
     return rc;
 }
@@ -96,13 +96,13 @@ int migrate_run(PGconn *conn, const char *schema, const char *component, const m
                " PRIMARY KEY (component, version))",
                0, NULL, err, errlen))
         goto unlock;
-    int current;
-    if (s_current_version(conn, component, &current, err, errlen))
-        goto unlock;
+    /* Every migration not recorded yet, in version order — also one that
+     * arrived after a later one was applied (work merged in another order). */
     for (size_t i = 0; i < n; i++) {
-        if (migs[i].version <= current)
-            continue;
-        if (s_apply(conn, component, &migs[i], err, errlen))
+        int applied = s_applied(conn, component, migs[i].version, err, errlen);
+        if (applied < 0)
+            goto unlock;
+        if (!applied && s_apply(conn, component, &migs[i], err, errlen))
             goto unlock;
     }
     rc = 0;
