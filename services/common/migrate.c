@@ -27,9 +27,9 @@ static int s_applied(PGconn *conn, const char *component, int version, char *err
     char ver[16];
     snprintf(ver, sizeof ver, "%d", version);
     const char *params[] = {component, ver};
-    PGresult *res = PQexecParams(
-        conn, "SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2", 2, NULL,
-        params, NULL, NULL, 0);
+    PGresult *res =
+        PQexecParams(conn, "SELECT 1 FROM schema_migrations WHERE component = $1 AND version = $2",
+                     2, NULL, params, NULL, NULL, 0);
     int rc = -1;
     if (PQresultStatus(res) == PGRES_TUPLES_OK)
         rc = PQntuples(res) > 0;

@@ -6,8 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* A ranking (standings or a frozen list) as a table for staff. */
-static void s_print_ranking(json_t *body)
+/* A ranking (standings or a frozen list) as a table for staff; see ctl.h. */
+void ctl_print_ranking(json_t *body)
 {
     int y = 0, q = 0;
     if (time_quarter_parse(json_string_value(json_object_get(body, "quarter")), &y, &q) != 0)
@@ -48,7 +48,7 @@ int ctl_cmd_standings(ctl_t *c, int argc, char **argv)
         ctl_print_body(reply);
     } else if (rc == CTL_OK) {
         json_t *body = ctl_body(reply);
-        s_print_ranking(body);
+        ctl_print_ranking(body);
         json_decref(body);
     }
     fayuan__ctl_reply__free_unpacked(reply, NULL);

@@ -64,6 +64,10 @@ const char *ctl_tier_zh(const char *tier);
 /* A JSON number of points printed exactly ("1.5"). */
 const char *ctl_points(const json_t *points, char *buf, size_t len);
 
+/* Prints a ranking as a table for staff: the standings JSON shape, live
+ * ("final": false) or a frozen list ("final": true). cmd_score.c. */
+void ctl_print_ranking(json_t *body);
+
 /* Reads a whole file (at most max bytes); NULL with a message. */
 char *ctl_read_file(const char *path, size_t max, size_t *len);
 
@@ -72,6 +76,11 @@ int ctl_cmd_ping(ctl_t *c, int argc, char **argv);
 int ctl_cmd_import_lawyers(ctl_t *c, int argc, char **argv);
 int ctl_cmd_standings(ctl_t *c, int argc, char **argv);
 int ctl_cmd_stats(ctl_t *c, int argc, char **argv);
+int ctl_cmd_quarter_close(ctl_t *c, int argc, char **argv);
+int ctl_cmd_tiers(ctl_t *c, int argc, char **argv);
+int ctl_cmd_sanctions(ctl_t *c, int argc, char **argv);
+int ctl_cmd_sanction_rectified(ctl_t *c, int argc, char **argv);
+int ctl_cmd_sanction_refused(ctl_t *c, int argc, char **argv);
 int ctl_cmd_points_explain(ctl_t *c, int argc, char **argv);
 int ctl_cmd_feed_unmatched(ctl_t *c, int argc, char **argv);
 int ctl_cmd_deduct(ctl_t *c, int argc, char **argv);

@@ -42,7 +42,8 @@ typedef struct {
     int64_t *lat; /* ring of latencies, microseconds */
     size_t nlat, latpos;
     uint64_t m_entries, m_recomputes, m_tier_changes;
-    struct event *ev_close; /* score_close.c: the automatic close timer */
+    struct event *ev_close;    /* score_close.c: the automatic close timer */
+    struct score_close *close; /* score_close.c: its own state */
 } score_t;
 
 /* score_apply.c: duty and case-work events of rosterd and assignd (shifts

@@ -21,6 +21,7 @@
 #include "events.pb-c.h"
 #include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
+#include "fayuan/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -88,9 +89,29 @@ static void s_settle(const PGresult *res, const char *sev, score_entries_t *entr
 typedef struct {
     score_entries_t entries;
     char sev[48];
-    int step; /* 0 insert, 1 settle, 2 entries */
     bool staged;
+    PGresult *totals;             /* the entries' new totals (copy), for the boards */
+    pgarr_t q_centers, q_lawyers; /* lawyers with new evaluations: clause 25(3) */
+    size_t nq;
+    outbox_batch_t *events;
 } s_state_t;
+
+/* Every evaluation of the given lawyers, grouped by lawyer and case. */
+static const char s_quality_sql[] =
+    "SELECT f.center, f.lawyer, f.family, f.case_no, f.rule_code, f.rank, f.at, f.external_id, "
+    "  (SELECT k.name FROM lawyers k WHERE k.center = f.center AND k.licence = f.lawyer) "
+    "FROM (SELECT DISTINCT * FROM unnest($1::text[], $2::text[])) AS w(center, lawyer) "
+    "CROSS JOIN LATERAL (SELECT * FROM facts x WHERE x.center = w.center AND x.lawyer = w.lawyer "
+    "  AND x.family LIKE 'quality:%') f "
+    "ORDER BY f.center, f.lawyer, f.family";
+
+static const char s_sanction_sql[] =
+    "INSERT INTO sanctions (center, lawyer, name, kind, rule, reason, records, status, quarter, "
+    "  starts_at) "
+    "SELECT $1, $2, $3, 'suspend_cases', '25(3)', $4, $5::jsonb, 'ordered', $6, $7 "
+    "WHERE NOT EXISTS (SELECT 1 FROM sanctions s WHERE s.center = $1 AND s.lawyer = $2 "
+    "  AND s.kind = 'suspend_cases' AND s.status IN ('ordered', 'rectified')) "
+    "ON CONFLICT DO NOTHING RETURNING id, center, lawyer, reason, records::text";
 
 typedef struct {
     pgarr_t cols[9];
@@ -156,11 +177,78 @@ static db_next_t s_insert(consumer_apply_t *a)
     return r.n > 0 ? DB_NEXT : DB_COMMIT;
 }
 
+/* Clause 25(3) for the lawyers with new evaluations: rows of s_quality_sql.
+ * Writes the sanctions that are due (stage 4 publishes them). */
+static db_next_t s_case_quality(score_t *s, consumer_apply_t *a, const PGresult *res)
+{
+    int rows = PQntuples(res);
+    score_fact_t *facts = calloc((size_t)rows + 1, sizeof *facts);
+    score_quality_result_t *results = calloc((size_t)rows + 1, sizeof *results);
+    int64_t now = time_now_us();
+    char quarter[8];
+    time_quarter_of(now, s->d->cfg.utc_offset, quarter, sizeof quarter);
+    size_t added = 0;
+    for (int start = 0; start < rows;) {
+        /* One lawyer: rows [start, lend); within it, families. */
+        int lend = start;
+        while (lend < rows && strcmp(db_value(res, lend, 1), db_value(res, start, 1)) == 0 &&
+               strcmp(db_value(res, lend, 0), db_value(res, start, 0)) == 0)
+            lend++;
+        size_t nres = 0;
+        for (int f = start; f < lend;) {
+            int fend = f;
+            while (fend < lend && strcmp(db_value(res, fend, 2), db_value(res, f, 2)) == 0) {
+                facts[fend - f] = (score_fact_t){(int)db_int64(res, fend, 5),
+                                                 db_int64(res, fend, 6), db_value(res, fend, 7)};
+                fend++;
+            }
+            int e = f + (int)score_fact_effective(facts, (size_t)(fend - f));
+            results[nres++] = (score_quality_result_t){db_value(res, e, 3), db_value(res, e, 4),
+                                                       db_int64(res, e, 6), 0};
+            f = fend;
+        }
+        if (score_case_quality_due(results, nres, now) && db_value(res, start, 8)) {
+            json_t *recs = json_array();
+            for (size_t k = 0; k < nres; k++) {
+                if (!results[k].counted)
+                    continue;
+                char at[40];
+                time_format_rfc3339(results[k].at, s->d->cfg.utc_offset, at, sizeof at);
+                json_array_append_new(recs,
+                                      json_pack("{s:s, s:s, s:s}", "case", results[k].case_no,
+                                                "rule", results[k].rule_code, "evaluated_at", at));
+            }
+            char *text = json_dumps(recs, JSON_COMPACT);
+            char starts[24];
+            snprintf(starts, sizeof starts, "%lld", (long long)now);
+            const char *params[] = {db_value(res, start, 0),
+                                    db_value(res, start, 1),
+                                    db_value(res, start, 8),
+                                    "一年内办理的法律援助案件质量评估不合格 1 件，或合格及以下 2 "
+                                    "件以上（第二十五条第三项），"
+                                    "暂停指派案件并责令整改",
+                                    text,
+                                    quarter,
+                                    starts};
+            db_job_add(a->job, s_sanction_sql, 7, params);
+            added++;
+            free(text);
+            json_decref(recs);
+        }
+        start = lend;
+    }
+    free(facts);
+    free(results);
+    return added > 0 ? DB_NEXT : DB_COMMIT;
+}
+
 db_next_t score_apply_gateway(consumer_apply_t *a, void *arg)
 {
     score_t *s = arg;
     if (a->stage == 0) {
         s_state_t *st = calloc(1, sizeof *st);
+        pgarr_init(&st->q_centers);
+        pgarr_init(&st->q_lawyers);
         score_entries_init(&st->entries, s->d->cfg.utc_offset);
         snprintf(st->sev, sizeof st->sev, "gateway:%llu",
                  (unsigned long long)a->evs[a->n - 1]->seq);
@@ -174,8 +262,18 @@ db_next_t score_apply_gateway(consumer_apply_t *a, void *arg)
             return DB_COMMIT; /* every record was seen before */
         pgarr_t fams;
         pgarr_init(&fams);
-        for (int i = 0; i < PQntuples(res); i++)
-            pgarr_add(&fams, db_value(res, i, 0));
+        for (int i = 0; i < PQntuples(res); i++) {
+            const char *family = db_value(res, i, 0);
+            pgarr_add(&fams, family);
+            /* "quality:<lawyer>:<case>": a new evaluation for this lawyer. */
+            if (strncmp(family, "quality:", 8) == 0) {
+                char lawyer[64];
+                snprintf(lawyer, sizeof lawyer, "%.*s", (int)strcspn(family + 8, ":"), family + 8);
+                pgarr_add(&st->q_centers, s->d->cfg.center);
+                pgarr_add(&st->q_lawyers, lawyer);
+                st->nq++;
+            }
+        }
         const char *params[] = {pgarr_str(&fams)};
         db_job_add(a->job, s_settle_families_sql, 1, params);
         pgarr_free(&fams);
@@ -184,7 +282,53 @@ db_next_t score_apply_gateway(consumer_apply_t *a, void *arg)
     if (a->stage == 2) {
         s_settle(db_job_result(a->job, 0), st->sev, &st->entries);
         st->staged = score_entries_stage(&st->entries, a->job);
-        return st->staged ? DB_NEXT : DB_COMMIT;
+        if (st->nq > 0) {
+            const char *params[] = {pgarr_str(&st->q_centers), pgarr_str(&st->q_lawyers)};
+            db_job_add(a->job, s_quality_sql, 2, params);
+        }
+        return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
+    }
+    if (a->stage == 3) {
+        if (st->staged)
+            st->totals =
+                PQcopyResult(db_job_result(a->job, 0), PG_COPYRES_ATTRS | PG_COPYRES_TUPLES);
+        if (st->nq == 0)
+            return DB_COMMIT;
+        return s_case_quality(s, a, db_job_result(a->job, st->staged ? 1 : 0));
+    }
+    if (a->stage == 4) {
+        /* The sanctions written (one statement each): their events. */
+        st->events = outbox_batch_new(s->d->outbox);
+        for (int r = 0; r < db_job_nresults(a->job); r++) {
+            const PGresult *res = db_job_result(a->job, r);
+            if (PQntuples(res) == 0)
+                continue;    /* one already open for that lawyer */
+            const int i = 0; /* RETURNING one row */
+            Fayuan__SanctionDue ev = FAYUAN__SANCTION_DUE__INIT;
+            char id[32];
+            snprintf(id, sizeof id, "%s", db_value(res, i, 0));
+            ev.sanction_id = id;
+            ev.lawyer = (char *)db_value(res, i, 2);
+            ev.kind = "suspend_cases";
+            ev.rule = "25(3)";
+            ev.reason = (char *)db_value(res, i, 3);
+            json_t *recs = json_loads(db_value(res, i, 4), 0, NULL);
+            size_t k, n = json_array_size(recs);
+            char **cases = calloc(n + 1, sizeof *cases);
+            json_t *rec;
+            json_array_foreach(recs, k, rec)
+            {
+                cases[k] = (char *)json_string_value(json_object_get(rec, "case"));
+            }
+            ev.n_records = n;
+            ev.records = cases;
+            outbox_batch_add(st->events, "SanctionDue", db_value(res, i, 1), time_now_us(),
+                             &ev.base);
+            free(cases);
+            json_decref(recs);
+        }
+        outbox_batch_stage(st->events, a->job);
+        return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
     }
     return DB_COMMIT;
 }
@@ -195,11 +339,15 @@ void score_finish_gateway(consumer_apply_t *a, bool committed, void *arg)
     s_state_t *st = a->state;
     if (!st)
         return;
-    if (committed && st->staged) {
-        score_board_update_points(s, db_job_result(a->job, 0));
+    if (committed && (st->totals || (st->staged && st->nq == 0))) {
+        score_board_update_points(s, st->totals ? st->totals : db_job_result(a->job, 0));
         for (size_t i = 0; i < a->n; i++)
             score_mark_dirty(s, a->evs[i]->center);
     }
+    outbox_batch_finish(&st->events, a->job, committed);
+    PQclear(st->totals);
+    pgarr_free(&st->q_centers);
+    pgarr_free(&st->q_lawyers);
     score_entries_free(&st->entries);
     free(st);
     a->state = NULL;

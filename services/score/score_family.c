@@ -32,3 +32,28 @@ const char *score_family_of(const char *type, const char *lawyer, const char *ca
         snprintf(buf, len, "%s:%s:%s", type, lawyer, case_no);
     return buf;
 }
+
+int score_case_quality_due(score_quality_result_t *results, size_t n, int64_t now)
+{
+    const int64_t year = INT64_C(365) * 24 * 3600 * 1000000;
+    size_t unqualified = 0, low = 0;
+    for (size_t i = 0; i < n; i++) {
+        score_quality_result_t *r = &results[i];
+        r->counted = 0;
+        if (r->at <= now - year || r->at > now)
+            continue;
+        if (strcmp(r->rule_code, "6.4") == 0) {
+            unqualified++;
+            low++;
+            r->counted = 1;
+        } else if (strcmp(r->rule_code, "6.3") == 0) {
+            low++;
+            r->counted = 1;
+        }
+    }
+    int due = unqualified >= 1 || low >= 2;
+    if (!due)
+        for (size_t i = 0; i < n; i++)
+            results[i].counted = 0;
+    return due;
+}

@@ -26,4 +26,18 @@ size_t score_fact_effective(const score_fact_t *facts, size_t n);
 const char *score_family_of(const char *type, const char *lawyer, const char *case_no,
                             const char *external_id, char *buf, size_t len);
 
+/* Clause 25(3): case assignment stops, pending rectification, for one case
+ * rated unqualified, or two or more rated qualified or below, within one
+ * year. results: each case's effective evaluation (rule 6.1 .. 6.4) and when
+ * it was made; a result counts when now - 365 days < at <= now. Returns
+ * whether the rule triggers and marks the results that triggered it. */
+typedef struct {
+    const char *case_no;
+    const char *rule_code; /* "6.1" .. "6.4" */
+    int64_t at;
+    int counted; /* out: 1 when it is one of the results behind the trigger */
+} score_quality_result_t;
+
+int score_case_quality_due(score_quality_result_t *results, size_t n, int64_t now);
+
 #endif

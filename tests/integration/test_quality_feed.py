@@ -154,8 +154,37 @@ with Stack(daemons="all") as s:
     check("a repeated request id records one deduction", rc == 0 and out == out2
           and int(s.sql1("select count(*) from score.deductions")) == int(before) + 1, (out, out2))
 
+    # ---- clause 25(3): case assignment suspended pending rectification ----
+    # A and B each have one case rated qualified (6.3) at province level. A gets a
+    # second qualified case: two at qualified or below within a year. B gets an
+    # unqualified one. C has none.
+    st, body = s.post("/v1/quality/evaluations", [
+        ev("qa-k3", A, "K3", "city", "qualified", days[6]),
+        ev("qb-k4", B, "K4", "city", "unqualified", days[6]),
+        ev("qc-k5", C, "K5", "city", "good", days[6]),
+    ])
+    check("more evaluations accepted", st == 207, body)
+    s.wait_until(lambda: s.sql1("select count(*) from score.sanctions where kind = 'suspend_cases'") == "2",
+                 15, "clause 25(3) sanctions")
+    rows = sorted(s.sql("select lawyer, rule, status, records::text from score.sanctions "
+                        "where kind = 'suspend_cases'"))
+    check("25(3) due for A (two qualified) and B (one unqualified), not C",
+          [r[0] for r in rows] == sorted([A, B]) and all(r[1] == "25(3)" and r[2] == "ordered"
+                                                         for r in rows), rows)
+    check("each names the cases behind it",
+          case in rows[0][3] and "K3" in rows[0][3] and "K4" in rows[1][3], rows)
+    s.wait_until(lambda: s.sql1("select count(*) from score.outbox where type = 'SanctionDue'") == "2",
+                 10, "SanctionDue published")
+    st, body = s.post("/v1/quality/evaluations", ev("qa-k6", A, "K6", "city", "unqualified", days[6]))
+    s.wait_until(lambda: s.sql1("select count(*) from score.facts where external_id = 'qa-k6'") == "1",
+                 10, "another evaluation applied")
+    check("no second 25(3) sanction while one is open",
+          s.sql1("select count(*) from score.sanctions where kind = 'suspend_cases' and lawyer = %s", A)
+          == "1")
+
     # ---- explanations sum to the standings ----
-    s.wait_until(lambda: points().get(B) == -3, 10, "B's deduction")
+    # B: -1 (province qualified) -4 (K4 unqualified) -2 (1.5 deduction)
+    s.wait_until(lambda: points().get(B) == -7, 10, "B's deduction")
     pts = points()
     for lic in (A, B, C, D):
         rc, js, err = s.ctl_json("points", "explain", lic, "--quarter", prev_q, "--json")

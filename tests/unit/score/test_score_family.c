@@ -148,6 +148,37 @@ static void test_family_names(void **state)
                         "drafting:d1");
 }
 
+/* Clause 25(3): one unqualified, or two at qualified or below, in a year. */
+static void test_case_quality_trigger(void **state)
+{
+    const int64_t day = 24 * H, now = 400 * day;
+    score_quality_result_t one_unq[] = {{"K1", "6.4", now - 10 * day, 0},
+                                        {"K2", "6.1", now - 5 * day, 0}};
+    assert_true(score_case_quality_due(one_unq, 2, now));
+    assert_int_equal(one_unq[0].counted, 1);
+    assert_int_equal(one_unq[1].counted, 0);
+
+    score_quality_result_t one_low[] = {{"K1", "6.3", now - 10 * day, 0},
+                                        {"K2", "6.2", now - 5 * day, 0}};
+    assert_false(score_case_quality_due(one_low, 2, now));
+    assert_int_equal(one_low[0].counted, 0);
+
+    score_quality_result_t two_low[] = {{"K1", "6.3", now - 300 * day, 0},
+                                        {"K2", "6.3", now - 1 * day, 0},
+                                        {"K3", "6.2", now, 0}};
+    assert_true(score_case_quality_due(two_low, 3, now));
+    assert_int_equal(two_low[0].counted + two_low[1].counted + two_low[2].counted, 2);
+
+    /* A result more than a year old no longer counts; exactly 365 days is out. */
+    score_quality_result_t old[] = {{"K1", "6.3", now - 365 * day, 0},
+                                    {"K2", "6.3", now - 2 * day, 0},
+                                    {"K3", "6.4", now - 400 * day, 0}};
+    assert_false(score_case_quality_due(old, 3, now));
+    old[0].at = now - 364 * day;
+    assert_true(score_case_quality_due(old, 3, now));
+    assert_false(score_case_quality_due(NULL, 0, now));
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -156,6 +187,7 @@ int main(void)
         cmocka_unit_test(test_writeups),
         cmocka_unit_test(test_tie_break_is_deterministic),
         cmocka_unit_test(test_family_names),
+        cmocka_unit_test(test_case_quality_trigger),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
