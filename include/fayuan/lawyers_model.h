@@ -28,7 +28,9 @@ void lawyers_model_foreach(const consumer_apply_t *a,
 /* The upsert for the common read-model table
  *   lawyers (center, licence, name, pools text[], status)
  * that scored and assignd keep; it returns (center, licence, ranked bool:
- * active and in at least one pool) for each row written. */
+ * in at least one pool and not removed — RULES.md ranks every member not
+ * suspended for a whole quarter, and no suspension lasts that long) for each
+ * row written. */
 extern const char lawyers_model_pool_sql[];
 
 /* Adds upsert_sql with the batch's lawyers; returns how many events it used

@@ -15,7 +15,7 @@ const char lawyers_model_pool_sql[] =
     "FROM " LAWYERS_MODEL_UNNEST " ORDER BY center, licence, ord DESC "
     "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, "
     "  pools = excluded.pools, status = excluded.status "
-    "RETURNING center, licence, status = 'active' AND cardinality(pools) > 0";
+    "RETURNING center, licence, status IN ('active', 'suspended') AND cardinality(pools) > 0";
 
 void lawyers_model_foreach(const consumer_apply_t *a,
                            void (*fn)(const Fayuan__Envelope *env, const Fayuan__LawyerChanged *ev,

@@ -11,15 +11,43 @@ static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest 
         bus_ctl_reply_error(req, "unknown_command", "登记服务不支持此命令");
 }
 
+static registry_t s_registry;
+
+static const cf_row_t s_rows[] = {
+    {"registry", "expiry_check_s", CF_INT, &s_registry.expiry_check_s, "30", true, 1, 3600},
+};
+
+static int s_init(daemon_t *d, void *svc)
+{
+    registry_t *reg = svc;
+    reg->d = d;
+    reg->score =
+        daemon_follow(d, "score", registry_apply_sanctions, registry_finish_sanctions, reg);
+    return reg->score ? 0 : -1;
+}
+
+static void s_on_db_ready(daemon_t *d, void *svc)
+{
+    registry_expiry_start(svc);
+}
+
+static void s_fini(daemon_t *d, void *svc)
+{
+    registry_expiry_stop(svc);
+}
+
 int main(int argc, char **argv)
 {
-    static const daemon_spec_t spec = {
+    daemon_spec_t spec = {
         .name = "registry",
         .migrations = registry_migrations,
-        .nmigrations = 0,
+        .nmigrations = registry_migrations_count,
+        .rows = s_rows,
+        .nrows = sizeof s_rows / sizeof s_rows[0],
+        .init = s_init,
+        .on_db_ready = s_on_db_ready,
         .command = s_command,
+        .fini = s_fini,
     };
-    daemon_spec_t s = spec;
-    s.nmigrations = registry_migrations_count;
-    return daemon_main(argc, argv, &s, NULL);
+    return daemon_main(argc, argv, &spec, &s_registry);
 }

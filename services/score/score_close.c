@@ -318,7 +318,7 @@ static const char s_closed_list_sql[] =
     "SELECT quarter, (extract(epoch FROM closed_at) * 1000000)::bigint FROM closed_quarters "
     "WHERE center = $1";
 static const char s_members_sql[] = "SELECT licence, name FROM lawyers "
-                                    "WHERE center = $1 AND status = 'active' "
+                                    "WHERE center = $1 AND status IN ('active', 'suspended') "
                                     "AND cardinality(pools) > 0";
 static const char s_totals_sql[] =
     "SELECT lawyer, points_centi FROM totals WHERE center = $1 AND quarter = $2";
@@ -619,7 +619,8 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
                          db_value(members, (int)i, 1), NULL, &upd_ids, &upd_status);
     }
 
-    log_info("TIMING write: ranked+sanctions at %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
+    log_info("TIMING write: ranked+sanctions at %.1f ms",
+             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     /* The frozen list. */
     pgarr_t lic, names, pts, pos, tiers;
     pgarr_init(&lic);
@@ -667,7 +668,8 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
         const char *pu[] = {c->quarter, pgarr_str(&upd_ids), pgarr_str(&upd_status)};
         db_job_add(job, s_update_sanctions_sql, 3, pu);
     }
-    log_info("TIMING write: staged at %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
+    log_info("TIMING write: staged at %.1f ms",
+             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     if (c->nnews > 0) {
         c->news_index = db_job_pending_count(job);
         s_news_stage(job, c->center, c->quarter, c->now, c->news, c->nnews);
@@ -697,9 +699,11 @@ static db_next_t s_close_publish(s_close_t *c, db_job_t *job)
         s_news_ids(c->news, c->nnews, db_job_result(job, c->news_index));
     for (size_t i = 0; i < c->nnews; i++)
         s_add_sanction_due(c->events, c->center, c->now, &c->news[i]);
-    log_info("TIMING publish: before stage %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
+    log_info("TIMING publish: before stage %.1f ms",
+             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     outbox_batch_stage(c->events, job);
-    log_info("TIMING publish: after stage %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
+    log_info("TIMING publish: after stage %.1f ms",
+             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     c->closed = true;
     if (c->cmd) {
         json_t *body = json_pack("{s:s, s:s, s:I, s:i, s:i, s:i}", "center", c->center, "quarter",

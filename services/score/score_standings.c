@@ -14,13 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The ranked population (active members of any pool of the center), their
+/* The ranked population (members of any pool of the center, active or suspended), their
  * quarter totals and their last published tiers are read as three plain
  * single-table queries and joined here: a join in SQL over freshly loaded,
  * not yet analysed tables can get a nested-loop plan that takes seconds. */
 static const char s_members_sql[] =
     "SELECT licence, name FROM lawyers "
-    "WHERE center = $1 AND status = 'active' AND cardinality(pools) > 0";
+    "WHERE center = $1 AND status IN ('active', 'suspended') AND cardinality(pools) > 0";
 static const char s_totals_sql[] =
     "SELECT lawyer, points_centi FROM totals WHERE center = $1 AND quarter = $2";
 static const char s_tiers_sql[] =

@@ -12,25 +12,9 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fyfeed import lawyers_csv, licences  # noqa: E402
+from fyproto import field  # noqa: E402
 from fytime import at, days_of, previous_quarter  # noqa: E402
 from harness import Stack, check, done  # noqa: E402
-
-
-def varint(n):
-    out = bytearray()
-    while True:
-        b = n & 0x7F
-        n >>= 7
-        out.append(b | (0x80 if n else 0))
-        if not n:
-            return bytes(out)
-
-
-def field(num, value):
-    if isinstance(value, int):
-        return varint(num << 3) + varint(value)
-    data = value.encode("utf-8")
-    return varint(num << 3 | 2) + varint(len(data)) + data
 
 
 def misconduct(lawyer, code, at_us, note, source):

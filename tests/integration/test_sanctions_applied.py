@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""The registry carries out what scored decides: a clause 25(3) stop to case
+assignment (from real case-quality records), and a suspension and a removal
+published by scored (written into its outbox as its close does) — each
+applied once, audited, announced to the other services' read-models; a
+suspension ends by itself when its time is up."""
+
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+from fyfeed import lawyers_csv, licences  # noqa: E402
+from fyproto import field  # noqa: E402
+from fytime import at, days_of, previous_quarter  # noqa: E402
+from harness import Stack, check, done  # noqa: E402
+
+
+def sanction_due(sid, lawyer, kind, rule, reason, until):
+    """fayuan.SanctionDue in protobuf wire format."""
+    return (field(1, sid) + field(2, lawyer) + field(3, kind) + field(4, rule) + field(5, reason)
+            + (field(7, until) if until else b"")).hex()
+
+
+def publish(s, payload_hex):
+    now = int(time.time() * 1e6)
+    s.sql("WITH h AS (UPDATE score.outbox_head SET seq = seq + 1 RETURNING seq) "
+          "INSERT INTO score.outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
+          "SELECT seq, 'SanctionDue', 'wz', %s, %s, %s, decode(%s, 'hex') FROM h",
+          now, now, now, payload_hex)
+
+
+prev_q, first, last = previous_quarter()
+day = days_of(first, last, 1)[2]
+with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
+    A, B, C = licences(3, prefix="13303208")
+    path = os.path.join(s.dir, "l.csv")
+    with open(path, "w", encoding="utf-8") as f:
+        f.write(lawyers_csv([A, B, C]))
+    check("lawyers imported", s.ctl("import", "lawyers", path)[0] == 0)
+    s.wait_until(lambda: s.sql1("select count(*) from score.lawyers") == "3", 10, "read-model")
+
+    # clause 25(3) from the feed: one unqualified case
+    st, body = s.post("/v1/quality/evaluations", {"id": "u1", "case": "K1", "lawyer": A, "level": "city",
+                                                  "grade": "unqualified", "evaluated_at": at(day, 10)})
+    check("evaluation accepted", st == 202, body)
+    s.wait_until(lambda: s.sql1("select cases_suspended from registry.lawyers where licence = %s", A) == "t",
+                 15, "case assignment stopped")
+    check("registry stopped A's case assignment; A stays active for duty",
+          s.sql("select status, cases_suspended from registry.lawyers where licence = %s", A) == [("active", "t")])
+    check("audited with the reason", s.sql1("select count(*) from registry.audit where lawyer = %s "
+                                            "and action = 'cases_suspended' and reason like '%%第二十五条%%'", A) == "1")
+
+    # a one-month suspension and a removal, as scored's close publishes them
+    until = int((time.time() + 2) * 1e6)
+    publish(s, sanction_due("901", B, "suspend_all", "13", "连续两个季度列入红色清单", until))
+    publish(s, sanction_due("902", C, "remove", "13/28", "拒不整改，清退出资源库", 0))
+    s.wait_until(lambda: s.sql1("select status from registry.lawyers where licence = %s", C) == "removed",
+                 15, "removal applied")
+    check("B suspended until the date given", s.sql("select status, suspended_until from registry.lawyers "
+                                                     "where licence = %s", B) in ([("suspended", str(until))],
+                                                                                   [("active", "0")]))
+    ban = int(s.sql1("select banned_until from registry.lawyers where licence = %s", C))
+    years = (ban / 1e6 - time.time()) / (365.25 * 86400)
+    check("removal sets the 3-year ban", 2.99 < years < 3.01, years)
+    s.wait_until(lambda: s.sql1("select status from score.lawyers where licence = %s", C) == "removed",
+                 10, "scored's read-model follows")
+    rc, js, err = s.ctl_json("standings", "--json")
+    check("a removed member is no longer ranked; a suspended one still is",
+          rc == 0 and C not in [m["licence"] for m in js["members"]]
+          and B in [m["licence"] for m in js["members"]], js)
+    s.wait_until(lambda: s.sql1("select status from registry.lawyers where licence = %s", B) == "active",
+                 15, "suspension ended")
+    check("the suspension ended by itself, audited", s.sql1(
+        "select count(*) from registry.audit where lawyer = %s and action = 'resumed'", B) == "1")
+    check("every change announced", int(s.sql1(
+        "select count(*) from registry.outbox where type = 'LawyerChanged'")) >= 3 + 4)
+    # redelivery: scored's consumer position is rewound; nothing is applied twice
+    s.stop("registry")
+    s.sql("update registry.inbox set last_seq = 0 where producer = 'score'")
+    s.start("registry")
+    time.sleep(2)
+    check("sanctions applied once each despite redelivery",
+          s.sql1("select count(*) from registry.sanctions_applied") == "3"
+          and s.sql1("select count(*) from registry.audit where action <> 'resumed'") == "3")
+done()
