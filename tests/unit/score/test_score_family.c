@@ -163,9 +163,8 @@ static void test_case_quality_trigger(void **state)
     assert_false(score_case_quality_due(one_low, 2, now));
     assert_int_equal(one_low[0].counted, 0);
 
-    score_quality_result_t two_low[] = {{"K1", "6.3", now - 300 * day, 0},
-                                        {"K2", "6.3", now - 1 * day, 0},
-                                        {"K3", "6.2", now, 0}};
+    score_quality_result_t two_low[] = {
+        {"K1", "6.3", now - 300 * day, 0}, {"K2", "6.3", now - 1 * day, 0}, {"K3", "6.2", now, 0}};
     assert_true(score_case_quality_due(two_low, 3, now));
     assert_int_equal(two_low[0].counted + two_low[1].counted + two_low[2].counted, 2);
 
