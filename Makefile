@@ -138,6 +138,7 @@ unit: $(UNIT_BIN)
 
 bench: all
 	BUILD=$(BUILD) tests/bench/run
+	BUILD=$(BUILD) tests/bench/close
 
 run:
 	deploy/stack up

@@ -84,7 +84,9 @@ int ctl_cmd_tiers(ctl_t *c, int argc, char **argv)
 
 static const struct {
     const char *name, *zh;
-} s_kinds[] = {{"suspend_all", "暂停值班和办案一个月"}, {"remove", "清退出库（三年内不得再申请）"}},
+} s_kinds[] = {{"suspend_all", "暂停值班和办案一个月"},
+               {"suspend_cases", "暂停指派案件（值班照常）"},
+               {"remove", "清退出库（三年内不得再申请）"}},
   s_statuses[] = {
       {"ordered", "已暂停，责令整改中"},
       {"rectified", "已整改，待观察恢复后首个季度"},
@@ -224,10 +226,14 @@ static int s_decide(ctl_t *c, const char *id, const char *decision)
         long long sid = (long long)json_integer_value(json_object_get(body, "id"));
         const char *lawyer = json_string_value(json_object_get(body, "lawyer"));
         json_t *removal = json_object_get(body, "removal");
-        if (strcmp(decision, "refused") == 0)
-            printf("已记录：处理 #%lld（律师 %s）拒不整改。\n已生成清退处理 #%lld（第13条、第28条，"
-                   "三年内不得再申请加入），由名册服务执行。\n",
-                   sid, lawyer ? lawyer : "", (long long)json_integer_value(removal));
+        if (strcmp(decision, "refused") == 0 && json_is_integer(removal))
+            printf(
+                "已记录：处理 #%lld（律师 %s）拒不整改。\n已生成清退处理 #%lld（第28条，三年内不得"
+                "再申请加入），由名册服务执行。\n",
+                sid, lawyer ? lawyer : "", (long long)json_integer_value(removal));
+        else if (strcmp(decision, "refused") == 0)
+            printf("已记录：处理 #%lld（律师 %s）拒不整改。该律师已有待执行的清退处理。\n", sid,
+                   lawyer ? lawyer : "");
         else
             printf("已记录：处理 #%lld（律师 %s）已整改。当前状态：%s\n", sid, lawyer ? lawyer : "",
                    s_zh(json_string_value(json_object_get(body, "status")), 1));

@@ -21,8 +21,8 @@
 
 /* The columns of a lawyer row that a LawyerChanged carries. */
 #define LAWYER_COLUMNS                                                                             \
-    "center, licence, name, gender, birth_date::text, firm, coalesce(licensed_since::text, ''), " \
-    "array_to_string(pools, ';'), array_to_string(specialties, ';'), phone, email, status, "      \
+    "center, licence, name, gender, birth_date::text, firm, coalesce(licensed_since::text, ''), "  \
+    "array_to_string(pools, ';'), array_to_string(specialties, ';'), phone, email, status, "       \
     "suspended_until, cases_suspended, banned_until"
 
 /* The updates below run only for a sanction recorded by this very

@@ -11,7 +11,7 @@ static const cf_row_t s_rows[] = {
     {"score", "green_permille", CF_INT, &s_score.green_permille, "300", false, 0, 1000},
     {"score", "red_permille", CF_INT, &s_score.red_permille, "900", false, 0, 1000},
     {"score", "tier_delay_ms", CF_INT, &s_score.tier_delay_ms, "5", true, 0, 60000},
-    {"score", "close_after_hours", CF_INT, &s_score.close_after_hours, "72", true, 0, 2160},
+    {"score", "close_after_hours", CF_INT, &s_score.close_after_hours, "72", false, -1, 2160},
 };
 
 static int s_init(daemon_t *d, void *svc)

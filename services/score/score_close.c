@@ -2,15 +2,20 @@
  * dates), the frozen lists, and the red-list sanctions of clauses 13 and 28.
  *
  * Closing a quarter is one transaction (one db job): check that it may be
- * closed; read the ranked population, the quarter's totals, the last
- * provisional tiers, the red lines of the quarter before and the open
- * sanctions, each as a single-table read joined here (see score_standings.c
- * for why); rank (score_tier); ask score_sanction what is due; then write
- * closed_quarters, the frozen list and the sanctions, and in the outbox a
- * final TierChanged per ranked member, QuarterClosed, and a SanctionDue per
- * new sanction. Jobs run one at a time, so no ledger entry commits between
- * the reads and the close: an entry applied afterwards sees the quarter
- * closed and counts in the current one (score_apply.c).
+ * closed (it has ended, it is not closed, no later one is); read the ranked
+ * population (every member of a pool, active or suspended: RULES.md ranks
+ * all but those suspended for the whole quarter, and no suspension lasts
+ * that long), the quarter's totals, the red lines of the quarter before and
+ * the open red-list sanctions, each as a single-table read joined here (see
+ * score_standings.c for why); rank (score_tier); ask score_sanction what is
+ * due; then write closed_quarters, the frozen list and the sanctions, and in
+ * the outbox a final TierChanged per ranked member, QuarterClosed, and a
+ * SanctionDue per new sanction. A final TierChanged assigns the one frozen
+ * tier of the quarter, so its old_tier is "" (the provisional tiers are
+ * another series, published while the quarter ran). Jobs run one at a time,
+ * so no ledger entry commits between the reads and the close: an entry
+ * applied afterwards sees the quarter closed and counts in the current one
+ * (score_apply.c, score_ledger.c).
  *
  * Staff close by command, through ctlcmd (a repeated request id gets the
  * first answer, refusals included). A timer closes the default center's
@@ -40,7 +45,6 @@
 #define US_PER_HOUR (INT64_C(3600) * TIME_US_PER_SEC)
 #define CHECK_RETRY_US (TIME_US_PER_SEC)     /* waiting for the consumers */
 #define FAIL_RETRY_US (60 * TIME_US_PER_SEC) /* after a failed job */
-#define SUSPEND_RULE "13"
 
 /* What staff read (zh-CN). */
 static const char s_msg_bad_quarter[] = "季度格式应为 2026Q4";
@@ -61,6 +65,9 @@ static const char s_reason_suspend[] =
 static const char s_reason_reoffended[] =
     "暂停期满恢复后的第一个季度 %s 再次列入红色等级（第 %d/%d 名；此前处理 #%" PRId64
     "）。依第13条、第28条清退出库，三年内不得再申请加入";
+static const char s_reason_refused_cases[] =
+    "因案件质量被暂停指派案件并责令整改（第25条第3项；处理 #%" PRId64
+    "），拒不整改。依第28条清退出库，三年内不得再申请加入";
 static const char s_reason_refused[] =
     "因连续两个季度列入红色等级被暂停并责令整改（处理 #%" PRId64
     "），拒不整改。依第13条、第28条清退出库，三年内不得再申请加入";
@@ -111,9 +118,11 @@ static void s_reply_json(bus_ctl_req_t *req, json_t *body)
     json_decref(body);
 }
 
-/* licence -> row number, open addressing; keys are borrowed. */
+/* licence -> row number, open addressing; keys are borrowed. A slot keeps
+ * the key's hash, so a probe compares strings only when the hashes match. */
 typedef struct {
     const char **keys;
+    uint64_t *hashes;
     int *rows;
     size_t mask;
 } s_index_t;
@@ -123,7 +132,7 @@ static uint64_t s_hash(const char *s)
     uint64_t h = UINT64_C(14695981039346656037);
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * UINT64_C(1099511628211);
-    return h;
+    return h ^ (h >> 29);
 }
 
 static void s_index_init(s_index_t *x, size_t n)
@@ -132,24 +141,29 @@ static void s_index_init(s_index_t *x, size_t n)
     while (cap < 2 * n)
         cap *= 2;
     x->keys = calloc(cap, sizeof *x->keys);
-    x->rows = calloc(cap, sizeof *x->rows);
+    x->hashes = malloc(cap * sizeof *x->hashes);
+    x->rows = malloc(cap * sizeof *x->rows);
     x->mask = cap - 1;
 }
 
+/* Keys are unique (a primary key's values). */
 static void s_index_put(s_index_t *x, const char *key, int row)
 {
-    size_t i = s_hash(key) & x->mask;
-    while (x->keys[i] && strcmp(x->keys[i], key) != 0)
+    uint64_t h = s_hash(key);
+    size_t i = h & x->mask;
+    while (x->keys[i])
         i = (i + 1) & x->mask;
     x->keys[i] = key;
+    x->hashes[i] = h;
     x->rows[i] = row;
 }
 
 static int s_index_get(const s_index_t *x, const char *key)
 {
-    size_t i = s_hash(key) & x->mask;
+    uint64_t h = s_hash(key);
+    size_t i = h & x->mask;
     while (x->keys[i]) {
-        if (strcmp(x->keys[i], key) == 0)
+        if (x->hashes[i] == h && strcmp(x->keys[i], key) == 0)
             return x->rows[i];
         i = (i + 1) & x->mask;
     }
@@ -159,6 +173,7 @@ static int s_index_get(const s_index_t *x, const char *key)
 static void s_index_free(s_index_t *x)
 {
     free(x->keys);
+    free(x->hashes);
     free(x->rows);
 }
 
@@ -199,7 +214,7 @@ static const char s_insert_sanctions_sql[] =
     "       $2, c, $3, u "
     "FROM unnest($4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], "
     "            $10::bigint[], $11::bigint[]) AS x(l, nm, k, r, rs, rec, c, u) "
-    "RETURNING id, lawyer, kind";
+    "ON CONFLICT DO NOTHING RETURNING id, lawyer, kind";
 
 static void s_news_stage(db_job_t *job, const char *center, const char *quarter, int64_t now,
                          const s_new_t *news, size_t n)
@@ -311,7 +326,7 @@ typedef struct {
     const char **licence;
     int64_t *points;
     int *position;
-    tier_t *tier, *old;
+    tier_t *tier;
 } s_close_t;
 
 static const char s_closed_list_sql[] =
@@ -322,14 +337,13 @@ static const char s_members_sql[] = "SELECT licence, name FROM lawyers "
                                     "AND cardinality(pools) > 0";
 static const char s_totals_sql[] =
     "SELECT lawyer, points_centi FROM totals WHERE center = $1 AND quarter = $2";
-static const char s_provisional_sql[] =
-    "SELECT lawyer, tier FROM standings WHERE center = $1 AND quarter = $2";
 static const char s_prev_red_sql[] =
     "SELECT lawyer, position, ranked, points_centi FROM frozen_tiers "
     "WHERE center = $1 AND quarter = $2 AND tier = 'red'";
 static const char s_open_sql[] =
     "SELECT id, lawyer, kind, status, until, watch_quarter IS NOT NULL, records::text, name "
-    "FROM sanctions WHERE center = $1 AND status IN ('ordered', 'rectified', 'due')";
+    "FROM sanctions WHERE center = $1 AND kind IN ('suspend_all', 'remove') "
+    "AND status IN ('ordered', 'rectified', 'due')";
 static const char s_insert_closed_sql[] =
     "INSERT INTO closed_quarters (center, quarter, ranked, green, blue, red, closed_by) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7)";
@@ -365,12 +379,11 @@ static void s_pack_free(s_close_t *c)
     free(c->points);
     free(c->position);
     free(c->tier);
-    free(c->old);
     c->arena = NULL;
     c->licence = NULL;
     c->points = NULL;
     c->position = NULL;
-    c->tier = c->old = NULL;
+    c->tier = NULL;
 }
 
 static void s_close_free(s_close_t *c)
@@ -419,7 +432,6 @@ static db_next_t s_close_check(s_close_t *c, db_job_t *job)
     const char *pp[] = {c->center, c->prev};
     db_job_add(job, s_members_sql, 1, p2);
     db_job_add(job, s_totals_sql, 2, p2);
-    db_job_add(job, s_provisional_sql, 2, p2);
     db_job_add(job, s_prev_red_sql, 2, pp);
     db_job_add(job, s_open_sql, 1, p2);
     return DB_NEXT;
@@ -499,7 +511,7 @@ static void s_pack_events(s_close_t *c)
         Fayuan__TierChanged ev = FAYUAN__TIER_CHANGED__INIT;
         ev.lawyer = (char *)c->licence[i];
         ev.quarter = c->quarter;
-        ev.old_tier = (char *)tier_name(c->old[i]);
+        ev.old_tier = (char *)"";
         ev.new_tier = (char *)tier_name(c->tier[i]);
         ev.points_centi = c->points[i];
         ev.position = c->position[i];
@@ -516,7 +528,6 @@ static void s_pack_events(s_close_t *c)
     qc.closed_at = c->now;
     outbox_batch_add(c->events, "QuarterClosed", c->center, c->now, &qc.base);
     s_pack_free(c);
-    log_info("TIMING packed at %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
 }
 
 static void s_on_pack(evutil_socket_t fd, short what, void *arg)
@@ -529,9 +540,8 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
 {
     const PGresult *members = db_job_result(job, 0);
     const PGresult *totals = db_job_result(job, 1);
-    const PGresult *provisional = db_job_result(job, 2);
-    const PGresult *prev_red = db_job_result(job, 3);
-    const PGresult *open = db_job_result(job, 4);
+    const PGresult *prev_red = db_job_result(job, 2);
+    const PGresult *open = db_job_result(job, 3);
     size_t n = (size_t)PQntuples(members);
     if (n == 0) {
         char msg[256];
@@ -544,7 +554,6 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
     int64_t *points = calloc(n, sizeof *points);
     int *position = calloc(n, sizeof *position);
     tier_t *tier = calloc(n, sizeof *tier);
-    tier_t *old = calloc(n, sizeof *old);
     int *prev_row = malloc(n * sizeof *prev_row);
     bool *has_open = calloc(n, sizeof *has_open);
     for (size_t i = 0; i < n; i++) {
@@ -555,11 +564,6 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
         int k = s_index_get(&ix, db_value(totals, r, 0));
         if (k >= 0)
             points[k] = db_int64(totals, r, 1);
-    }
-    for (int r = 0; r < PQntuples(provisional); r++) {
-        int k = s_index_get(&ix, db_value(provisional, r, 0));
-        if (k >= 0)
-            old[k] = tier_parse(db_value(provisional, r, 1));
     }
     for (int r = 0; c->prev_closed && r < PQntuples(prev_red); r++) {
         int k = s_index_get(&ix, db_value(prev_red, r, 0));
@@ -619,8 +623,6 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
                          db_value(members, (int)i, 1), NULL, &upd_ids, &upd_status);
     }
 
-    log_info("TIMING write: ranked+sanctions at %.1f ms",
-             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     /* The frozen list. */
     pgarr_t lic, names, pts, pos, tiers;
     pgarr_init(&lic);
@@ -651,7 +653,6 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
     c->points = points;
     c->position = position;
     c->tier = tier;
-    c->old = old;
 
     char sn[24], sg[16], sb[16], sr[16];
     snprintf(sn, sizeof sn, "%zu", n);
@@ -668,8 +669,6 @@ static db_next_t s_close_write(s_close_t *c, db_job_t *job)
         const char *pu[] = {c->quarter, pgarr_str(&upd_ids), pgarr_str(&upd_status)};
         db_job_add(job, s_update_sanctions_sql, 3, pu);
     }
-    log_info("TIMING write: staged at %.1f ms",
-             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     if (c->nnews > 0) {
         c->news_index = db_job_pending_count(job);
         s_news_stage(job, c->center, c->quarter, c->now, c->news, c->nnews);
@@ -698,12 +697,9 @@ static db_next_t s_close_publish(s_close_t *c, db_job_t *job)
     if (c->news_index >= 0)
         s_news_ids(c->news, c->nnews, db_job_result(job, c->news_index));
     for (size_t i = 0; i < c->nnews; i++)
-        s_add_sanction_due(c->events, c->center, c->now, &c->news[i]);
-    log_info("TIMING publish: before stage %.1f ms",
-             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
+        if (c->news[i].id > 0) /* 0: one of its kind was there already */
+            s_add_sanction_due(c->events, c->center, c->now, &c->news[i]);
     outbox_batch_stage(c->events, job);
-    log_info("TIMING publish: after stage %.1f ms",
-             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     c->closed = true;
     if (c->cmd) {
         json_t *body = json_pack("{s:s, s:s, s:I, s:i, s:i, s:i}", "center", c->center, "quarter",
@@ -720,8 +716,6 @@ static db_next_t s_close_publish(s_close_t *c, db_job_t *job)
 
 static db_next_t s_close_step(s_close_t *c, db_job_t *job, int stage)
 {
-    log_info("TIMING stage %d at %.1f ms", stage,
-             (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     c->ran = true;
     if (c->refused)
         return DB_COMMIT;
@@ -783,7 +777,6 @@ static db_next_t s_cmd_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *arg)
 static void s_cmd_done(ctlcmd_t *cmd, db_job_t *job, bool committed, void *arg)
 {
     s_close_t *c = arg;
-    log_info("TIMING done at %.1f ms", (double)(time_now_us() - c->now) / 1000.0); /* XXX */
     outbox_batch_finish(&c->events, job, committed);
     if (c->ran)
         s_close_log(c, committed, NULL);
@@ -972,6 +965,10 @@ void score_close_init(score_t *s)
 {
     s->close = calloc(1, sizeof *s->close);
     s->ev_close = evtimer_new(s->d->base, s_on_timer, s);
+    if (s->close_after_hours < 0) {
+        log_info("automatic quarter close is off ([score] close_after_hours < 0)");
+        return;
+    }
     s_arm(s, 0); /* check on start; the job waits for the connection */
 }
 
@@ -1187,7 +1184,9 @@ static db_next_t s_decide_apply(ctlcmd_t *cmd, db_job_t *job, s_decide_t *dc)
         ns->rule = out.rule;
         ns->cause = st.id;
         char buf[512];
-        snprintf(buf, sizeof buf, s_reason_refused, st.id);
+        snprintf(buf, sizeof buf,
+                 st.kind == SANCTION_SUSPEND_CASES ? s_reason_refused_cases : s_reason_refused,
+                 st.id);
         ns->reason = strdup(buf);
         ns->records = json_array();
         json_t *recs = json_loads(db_value(res, 0, 8), 0, NULL);
@@ -1228,9 +1227,11 @@ static db_next_t s_decide_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
             "{s:I, s:s, s:s, s:s, s:o}", "id", (json_int_t)atoll(dc->id), "lawyer", dc->lawyer,
             "decision", dc->decision == SANCTION_DECISION_REFUSED ? "refused" : "rectified",
             "status", sanction_status_name(dc->status), "removal", json_null());
-        if (dc->removal) {
-            /* The removal's id: the insert was the last statement of stage 1. */
+        if (dc->removal)
+            /* The removal's id: the insert was the last statement of stage 1
+             * (none when a removal of the lawyer was due already). */
             s_news_ids(dc->removal, 1, db_job_result(job, db_job_nresults(job) - 1));
+        if (dc->removal && dc->removal->id > 0) {
             json_object_set_new(body, "removal", json_integer((json_int_t)dc->removal->id));
             dc->events = outbox_batch_new(dc->s->d->outbox);
             s_add_sanction_due(dc->events, dc->center, dc->now, dc->removal);

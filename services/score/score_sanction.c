@@ -24,7 +24,8 @@ void sanction_at_close(const sanction_record_t *current, const sanction_record_t
     bool red = current->tier == TIER_RED;
     if (open && open->kind == SANCTION_REMOVE)
         return; /* removal due: the registry takes them out; nothing more */
-    bool pending = open && (open->status == SANCTION_ORDERED || open->status == SANCTION_RECTIFIED);
+    bool pending = open && open->kind == SANCTION_SUSPEND_ALL &&
+                   (open->status == SANCTION_ORDERED || open->status == SANCTION_RECTIFIED);
     if (pending && !open->watched && open->until <= close_at) {
         /* The first quarter closed after the suspension ended. */
         out->changed = true;
@@ -54,18 +55,21 @@ void sanction_at_close(const sanction_record_t *current, const sanction_record_t
 int sanction_decide(const sanction_state_t *s, sanction_decision_t d, sanction_outcome_t *out)
 {
     s_outcome_init(s, out);
-    if (s->kind != SANCTION_SUSPEND_ALL || s->status != SANCTION_ORDERED)
+    bool all = s->kind == SANCTION_SUSPEND_ALL, cases = s->kind == SANCTION_SUSPEND_CASES;
+    if (!(all || cases) || s->status != SANCTION_ORDERED)
         return -1;
     if (d == SANCTION_DECISION_RECTIFIED) {
         out->changed = true;
-        out->status = s->watched ? SANCTION_CLEARED : SANCTION_RECTIFIED;
+        /* A red-list suspension still waits for the first quarter after it
+         * (unless that has been closed); clause 25 has no such wait. */
+        out->status = all && !s->watched ? SANCTION_RECTIFIED : SANCTION_CLEARED;
         return 0;
     }
     if (d == SANCTION_DECISION_REFUSED) {
         out->changed = true;
         out->status = SANCTION_REFUSED;
         out->due = SANCTION_REMOVE;
-        out->rule = "13/28";
+        out->rule = all ? "13/28" : "25(3)/28";
         return 0;
     }
     return -1;
@@ -102,6 +106,7 @@ static const struct {
 } s_kinds[] = {
     {SANCTION_SUSPEND_ALL, "suspend_all", "暂停值班和办案一个月"},
     {SANCTION_REMOVE, "remove", "清退出库"},
+    {SANCTION_SUSPEND_CASES, "suspend_cases", "暂停指派案件"},
 };
 
 static const struct {

@@ -17,8 +17,11 @@
  *  - while a lawyer has an open matter (a suspension not yet resolved, or a
  *    removal due) no new suspension is opened for them, so the quarters that
  *    triggered one are never counted twice.
- * A removal carries the 3-year ban of clause 28; the registry carries
- * sanctions out (SanctionDue). */
+ * The stop to case assignment of clause 25(3) (suspend_cases, decided from
+ * case-quality results in score_facts.c) shares the sanctions table and the
+ * staff decision: rectified ends it; refused -> remove (rule "25(3)/28").
+ * It plays no part in the red-list rule. A removal carries the 3-year ban
+ * of clause 28; the registry carries sanctions out (SanctionDue). */
 #ifndef FAYUAN_SCORE_SANCTION_H
 #define FAYUAN_SCORE_SANCTION_H
 
@@ -28,7 +31,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { SANCTION_KIND_NONE = 0, SANCTION_SUSPEND_ALL, SANCTION_REMOVE } sanction_kind_t;
+typedef enum {
+    SANCTION_KIND_NONE = 0,
+    SANCTION_SUSPEND_ALL,   /* clause 13: no duty and no cases, one month */
+    SANCTION_REMOVE,        /* clause 28 */
+    SANCTION_SUSPEND_CASES, /* clause 25(3): no cases until rectified */
+} sanction_kind_t;
 
 typedef enum {
     SANCTION_NO_STATUS = 0,
@@ -75,8 +83,8 @@ typedef struct {
  * lawyer. current: the lawyer's line on this quarter's list (tier TIER_NONE
  * when not ranked); previous: their line on the list of the calendar quarter
  * before, NULL when that quarter is not closed or they were not on it; open:
- * their open sanction (ORDERED or RECTIFIED suspension, or a removal DUE),
- * NULL when none. */
+ * their open red-list sanction (an ORDERED or RECTIFIED suspend_all, or a
+ * removal DUE), NULL when none; other kinds are ignored. */
 void sanction_at_close(const sanction_record_t *current, const sanction_record_t *previous,
                        const sanction_state_t *open, int64_t close_at, int utc_offset,
                        sanction_outcome_t *out);
@@ -87,10 +95,10 @@ typedef enum {
     SANCTION_DECISION_REFUSED,
 } sanction_decision_t;
 
-/* Staff record the outcome of a rectification order. 0 with *out filled (a
- * removal is due after a refusal; its records are for the caller to name),
- * or -1 when the decision does not apply: the sanction is not a suspension,
- * or its outcome was recorded already. */
+/* Staff record the outcome of a rectification order (suspend_all or
+ * suspend_cases). 0 with *out filled (a removal is due after a refusal; its
+ * records are for the caller to name), or -1 when the decision does not
+ * apply: the sanction is a removal, or its outcome was recorded already. */
 int sanction_decide(const sanction_state_t *s, sanction_decision_t d, sanction_outcome_t *out)
     __attribute__((warn_unused_result));
 
@@ -98,9 +106,9 @@ int sanction_decide(const sanction_state_t *s, sanction_decision_t d, sanction_o
  * February), for the end of a one-month suspension. */
 int64_t sanction_month_after(int64_t us, int utc_offset);
 
-const char *sanction_kind_name(sanction_kind_t k);      /* "suspend_all", "remove", "" */
-const char *sanction_kind_zh(sanction_kind_t k);        /* "暂停一个月", "清退", "" */
-sanction_kind_t sanction_kind_parse(const char *s);     /* NONE if unknown */
+const char *sanction_kind_name(sanction_kind_t k);  /* "suspend_all", "remove", ... "" */
+const char *sanction_kind_zh(sanction_kind_t k);    /* "暂停值班和办案一个月", ... "" */
+sanction_kind_t sanction_kind_parse(const char *s); /* NONE if unknown */
 const char *sanction_status_name(sanction_status_t s);  /* "ordered", ... "" */
 const char *sanction_status_zh(sanction_status_t s);    /* "已责令整改", ... "" */
 sanction_status_t sanction_status_parse(const char *s); /* NO_STATUS if unknown */

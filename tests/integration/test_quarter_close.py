@@ -252,8 +252,8 @@ with Stack(daemons="all", conf=conf1) as s:
 
     # ---- what the outbox carries ------------------------------------------------------------------
     tc = [f for f in outbox(s, "TierChanged") if text(f, 2) == prev_q and f.get(8) == [1]]
-    check("a final TierChanged for every ranked member",
-          sorted(text(f, 1) for f in tc) == sorted(LICS)
+    check("a final TierChanged for every ranked member (assigned: no old tier)",
+          sorted(text(f, 1) for f in tc) == sorted(LICS) and all(3 not in f for f in tc)
           and all((f.get(6, [0])[0], text(f, 4)) == exp[text(f, 1)] for f in tc)
           and all(f.get(7) == [N] for f in tc), len(tc))
     qc = outbox(s, "QuarterClosed")

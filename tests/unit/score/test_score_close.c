@@ -229,6 +229,34 @@ static void test_removal_due_blocks_everything(void **state)
     assert_int_equal(out.status, SANCTION_DUE);
 }
 
+/* Clause 25(3)'s stop to case assignment shares the decision, not the red-list rule. */
+static void test_case_suspension(void **state)
+{
+    (void)state;
+    sanction_state_t cs = {.id = 11, .kind = SANCTION_SUSPEND_CASES, .status = SANCTION_ORDERED};
+    sanction_outcome_t out;
+    assert_int_equal(sanction_decide(&cs, SANCTION_DECISION_RECTIFIED, &out), 0);
+    assert_int_equal(out.status, SANCTION_CLEARED); /* no quarter to wait for */
+    assert_int_equal(out.due, SANCTION_KIND_NONE);
+    assert_int_equal(sanction_decide(&cs, SANCTION_DECISION_REFUSED, &out), 0);
+    assert_int_equal(out.status, SANCTION_REFUSED);
+    assert_int_equal(out.due, SANCTION_REMOVE);
+    assert_string_equal(out.rule, "25(3)/28");
+    cs.status = SANCTION_CLEARED;
+    assert_int_equal(sanction_decide(&cs, SANCTION_DECISION_REFUSED, &out), -1);
+    /* Handed to a close by mistake, it neither blocks nor triggers anything. */
+    cs.status = SANCTION_ORDERED;
+    sanction_record_t cur = s_rec("2026Q3", TIER_RED, 20, 20);
+    sanction_record_t prev = s_rec("2026Q2", TIER_RED, 20, 20);
+    sanction_at_close(&cur, &prev, &cs, s_close_q3(), OFF, &out);
+    assert_int_equal(out.due, SANCTION_SUSPEND_ALL);
+    assert_false(out.changed);
+    sanction_record_t blue = s_rec("2026Q3", TIER_BLUE, 5, 20);
+    sanction_at_close(&blue, NULL, &cs, s_close_q3(), OFF, &out);
+    assert_int_equal(out.due, SANCTION_KIND_NONE);
+    assert_false(out.changed);
+}
+
 /* ---- whole histories ------------------------------------------------------------ */
 
 /* Replays a lawyer's history from 2025Q1 on, as scored does: tiers[i] is the
@@ -377,7 +405,7 @@ static void test_month_after(void **state)
 static void test_names(void **state)
 {
     (void)state;
-    for (sanction_kind_t k = SANCTION_SUSPEND_ALL; k <= SANCTION_REMOVE; k++) {
+    for (sanction_kind_t k = SANCTION_SUSPEND_ALL; k <= SANCTION_SUSPEND_CASES; k++) {
         assert_int_equal(sanction_kind_parse(sanction_kind_name(k)), k);
         assert_true(strlen(sanction_kind_zh(k)) > 0);
     }
@@ -405,6 +433,7 @@ int main(void)
         cmocka_unit_test(test_refused_rectification_removes),
         cmocka_unit_test(test_decisions_that_do_not_apply),
         cmocka_unit_test(test_removal_due_blocks_everything),
+        cmocka_unit_test(test_case_suspension),
         cmocka_unit_test(test_histories),
         cmocka_unit_test(test_month_after),
         cmocka_unit_test(test_names),
