@@ -32,9 +32,10 @@ db_next_t notify_apply_score(consumer_apply_t *a, void *arg)
             fayuan__tier_changed__unpack(NULL, env->payload.len, env->payload.data);
         if (!ev)
             continue;
-        /* A first tier at zero points (a new quarter, a new member) tells
-         * the lawyer nothing: no message for it. */
-        if (!ev->old_tier[0] && ev->points_centi == 0) {
+        /* A first provisional tier at zero points (a new quarter, a new
+         * member) tells the lawyer nothing: no message for it. A final tier
+         * always gets one. */
+        if (!ev->final && !ev->old_tier[0] && ev->points_centi == 0) {
             fayuan__tier_changed__free_unpacked(ev, NULL);
             continue;
         }
@@ -48,7 +49,9 @@ db_next_t notify_apply_score(consumer_apply_t *a, void *arg)
         pgarr_add(&sev, id);
         pgarr_add(&centers, env->center);
         pgarr_add(&lawyers, ev->lawyer);
-        pgarr_add(&templates, ev->old_tier[0] ? "tier_changed" : "tier_assigned");
+        pgarr_add(&templates, ev->final         ? "tier_final"
+                              : ev->old_tier[0] ? "tier_changed"
+                                                : "tier_assigned");
         pgarr_add(&vars, text);
         free(text);
         json_decref(v);

@@ -5,7 +5,8 @@
  * announced as LawyerChanged, so the other services' read-models follow:
  *   suspend_all   status 'suspended' until the date given (no duty, no cases)
  *   suspend_cases cases_suspended = true (duty continues)
- *   remove        status 'removed', banned_until = now + 3 years (clause 28) */
+ *   remove        status 'removed', banned_until = now + 3 years (clause 28)
+ *   lift_cases    cases_suspended = false (a suspend_cases rectified) */
 #include "registry.h"
 
 #include "events.pb-c.h"
@@ -48,6 +49,14 @@ static const char s_cases_sql[] =
     "  RETURNING " LAWYER_COLUMNS "), "
     "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
     "  SELECT center, licence, 'cases_suspended', $5, 'score:' || $4 FROM u) "
+    "SELECT * FROM u";
+static const char s_lift_sql[] =
+    "WITH u AS (UPDATE lawyers SET cases_suspended = false, updated_at = now() "
+    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM sanctions_applied "
+    "    WHERE sanction_id = $4 AND applied_at = now()) AND $3::bigint IS NOT NULL "
+    "  RETURNING " LAWYER_COLUMNS "), "
+    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
+    "  SELECT center, licence, 'cases_resumed', $5, 'score:' || $4 FROM u) "
     "SELECT * FROM u";
 static const char s_remove_sql[] =
     "WITH u AS (UPDATE lawyers SET status = 'removed', suspended_until = 0, banned_until = $3, "
@@ -129,6 +138,7 @@ db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
             const char *sql = strcmp(ev->kind, "suspend_all") == 0     ? s_suspend_sql
                               : strcmp(ev->kind, "suspend_cases") == 0 ? s_cases_sql
                               : strcmp(ev->kind, "remove") == 0        ? s_remove_sql
+                              : strcmp(ev->kind, "lift_cases") == 0    ? s_lift_sql
                                                                        : NULL;
             if (!sql) {
                 log_warn("sanction %s of unknown kind %s ignored", ev->sanction_id, ev->kind);

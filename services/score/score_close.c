@@ -1134,6 +1134,7 @@ typedef struct {
     char lawyer[64];
     sanction_status_t status;
     s_new_t *removal; /* after a refusal */
+    bool lift_cases;  /* a clause 25(3) stop rectified: case assignment resumes */
     outbox_batch_t *events;
 } s_decide_t;
 
@@ -1170,6 +1171,7 @@ static db_next_t s_decide_apply(ctlcmd_t *cmd, db_job_t *job, s_decide_t *dc)
     snprintf(dc->center, sizeof dc->center, "%s", db_value(res, 0, 1));
     snprintf(dc->lawyer, sizeof dc->lawyer, "%s", db_value(res, 0, 2));
     dc->status = out.status;
+    dc->lift_cases = st.kind == SANCTION_SUSPEND_CASES && dc->decision != SANCTION_DECISION_REFUSED;
     const char *decision = dc->decision == SANCTION_DECISION_REFUSED ? "refused" : "rectified";
     const char *pu[] = {dc->id, sanction_status_name(out.status), decision};
     db_job_add(job,
@@ -1231,12 +1233,25 @@ static db_next_t s_decide_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *ar
             /* The removal's id: the insert was the last statement of stage 1
              * (none when a removal of the lawyer was due already). */
             s_news_ids(dc->removal, 1, db_job_result(job, db_job_nresults(job) - 1));
+        dc->events = outbox_batch_new(dc->s->d->outbox);
         if (dc->removal && dc->removal->id > 0) {
             json_object_set_new(body, "removal", json_integer((json_int_t)dc->removal->id));
-            dc->events = outbox_batch_new(dc->s->d->outbox);
             s_add_sanction_due(dc->events, dc->center, dc->now, dc->removal);
-            outbox_batch_stage(dc->events, job);
         }
+        if (dc->lift_cases) {
+            /* The registry resumes case assignment (it stopped it on the
+             * original SanctionDue). */
+            char lift_id[40];
+            snprintf(lift_id, sizeof lift_id, "%s:lift", dc->id);
+            Fayuan__SanctionDue ev = FAYUAN__SANCTION_DUE__INIT;
+            ev.sanction_id = lift_id;
+            ev.lawyer = dc->lawyer;
+            ev.kind = "lift_cases";
+            ev.rule = "25(3)";
+            ev.reason = "已整改，恢复指派案件";
+            outbox_batch_add(dc->events, "SanctionDue", dc->center, dc->now, &ev.base);
+        }
+        outbox_batch_stage(dc->events, job);
         char *text = json_dumps(body, JSON_COMPACT);
         ctlcmd_set_reply_ok(cmd, text);
         ctlcmd_stage_reply(cmd, job);

@@ -237,6 +237,16 @@ with Stack(daemons="all", conf=conf1) as s:
           rc == 0 and "季末清单" in out and "绿色" in out and "红色" in out and names[LICS[0]] in out,
           out)
 
+    # ---- every member is told their tier on the frozen list ----------------------------------
+    s.wait_until(lambda: sum(1 for n in s.notifications() if n.get("template") == "tier_final") == N,
+                 15, "final-tier messages")
+    finals = {n["lawyer"]: n["message"] for n in s.notifications() if n.get("template") == "tier_final"}
+    check("each member gets one message with their final tier, position and quarter",
+          sorted(finals) == sorted(LICS)
+          and all("积分排名已确定" in finals[lic] and "第 %d 名" % exp[lic][0] in finals[lic]
+                  and {"green": "绿色", "blue": "蓝色", "red": "红色"}[exp[lic][1]] in finals[lic]
+                  for lic in LICS), list(finals.items())[:3])
+
     # ---- closing twice changes nothing ----------------------------------------------------------
     after_close = counts(s)
     frozen_before = s.sql("select * from score.frozen_tiers order by quarter, lawyer")

@@ -51,6 +51,15 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
     check("audited with the reason", s.sql1("select count(*) from registry.audit where lawyer = %s "
                                             "and action = 'cases_suspended' and reason like '%%第二十五条%%'", A) == "1")
 
+    # staff record the rectification: case assignment resumes
+    sid = s.sql1("select id from score.sanctions where lawyer = %s and kind = 'suspend_cases'", A)
+    rc, out, err = s.ctl("sanction", "rectified", sid)
+    check("staff record A's rectification", rc == 0, (out, err))
+    s.wait_until(lambda: s.sql1("select cases_suspended from registry.lawyers where licence = %s", A) == "f",
+                 15, "case assignment resumed")
+    check("case assignment resumed, audited", s.sql1(
+        "select count(*) from registry.audit where lawyer = %s and action = 'cases_resumed'", A) == "1")
+
     # a one-month suspension and a removal, as scored's close publishes them
     until = int((time.time() + 2) * 1e6)
     publish(s, sanction_due("901", B, "suspend_all", "13", "连续两个季度列入红色清单", until))
@@ -81,6 +90,6 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
     s.start("registry")
     time.sleep(2)
     check("sanctions applied once each despite redelivery",
-          s.sql1("select count(*) from registry.sanctions_applied") == "3"
-          and s.sql1("select count(*) from registry.audit where action <> 'resumed'") == "3")
+          s.sql1("select count(*) from registry.sanctions_applied") == "4"
+          and s.sql1("select count(*) from registry.audit where action <> 'resumed'") == "4")
 done()

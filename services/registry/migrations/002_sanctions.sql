@@ -23,7 +23,7 @@ CREATE TABLE audit (
     id       bigserial PRIMARY KEY,
     center   text NOT NULL,
     lawyer   text NOT NULL,
-    action   text NOT NULL,             -- 'suspended', 'cases_suspended', 'removed', 'resumed'
+    action   text NOT NULL,             -- suspended, cases_suspended, cases_resumed, removed, resumed
     reason   text NOT NULL,
     actor    text NOT NULL,             -- 'score:<sanction id>', 'timer'
     at       timestamptz NOT NULL DEFAULT now()
