@@ -46,6 +46,11 @@ typedef struct {
     consumer_apply_fn apply;
     consumer_finish_fn finish; /* may be NULL */
     void *arg;
+    /* The event types apply() handles (NULL-terminated; NULL: all). A batch
+     * with none of them only moves the cursor in memory: no transaction. It
+     * is written with the next batch that does something; after a restart
+     * such events are read again and skipped again, which changes nothing. */
+    const char *const *types;
 } consumer_config_t;
 
 consumer_t *consumer_new(struct event_base *base, void *zctx, db_t *db,

@@ -66,11 +66,12 @@ struct daemon {
     struct event *ev_term, *ev_int, *ev_hup, *ev_drain;
 };
 
-/* Follows another service's events (call from init): the daemon starts the
+/* Follows another service's events of the given types (NULL-terminated;
+ * see consumer_config_t) (call from init): the daemon starts the
  * consumer each time the database is ready and destroys it at teardown.
  * NULL (logged) on failure. */
-consumer_t *daemon_follow(daemon_t *d, const char *producer, consumer_apply_fn apply,
-                          consumer_finish_fn finish, void *arg);
+consumer_t *daemon_follow(daemon_t *d, const char *producer, const char *const *types,
+                          consumer_apply_fn apply, consumer_finish_fn finish, void *arg);
 
 /* Runs the daemon; returns the process exit status. */
 int daemon_main(int argc, char **argv, const daemon_spec_t *spec, void *svc);

@@ -25,6 +25,9 @@ void lawyers_model_foreach(const consumer_apply_t *a,
                                       void *arg),
                            void *arg);
 
+/* The event types a registry read-model follows. */
+extern const char *const lawyers_model_types[];
+
 /* The upsert for the common read-model table
  *   lawyers (center, licence, name, pools text[], status)
  * that scored and assignd keep; it returns (center, licence, ranked bool:

@@ -51,8 +51,8 @@ static int s_init(daemon_t *d, void *svc)
 {
     assign_t *as = svc;
     as->d = d;
-    as->registry =
-        daemon_follow(d, "registry", lawyers_model_apply, NULL, (void *)lawyers_model_pool_sql);
+    as->registry = daemon_follow(d, "registry", lawyers_model_types, lawyers_model_apply, NULL,
+                                 (void *)lawyers_model_pool_sql);
     return as->registry ? 0 : -1;
 }
 

@@ -30,7 +30,8 @@ struct consumer {
     s_state_t state;
     bool loaded;
     bool need_catchup;
-    uint64_t last_seq;
+    uint64_t last_seq; /* applied (or skipped) up to here */
+    uint64_t db_seq;   /* what inbox.last_seq holds */
     uint64_t applied;
     uint64_t head_seen; /* highest seq heard of */
     Fayuan__Envelope **queue;
@@ -128,7 +129,7 @@ static void s_apply_done(db_job_t *job, bool committed, const char *error, void 
     if (c->cfg.finish)
         c->cfg.finish(&c->apply, committed, c->cfg.arg);
     if (committed) {
-        c->last_seq = c->batch[c->nbatch - 1]->seq;
+        c->last_seq = c->db_seq = c->batch[c->nbatch - 1]->seq;
         c->applied += c->nbatch;
         log_debug("applied %s up to %" PRIu64, c->producer, c->last_seq);
     } else {
@@ -151,9 +152,28 @@ static void s_apply_done(db_job_t *job, bool committed, const char *error, void 
     }
 }
 
+static bool s_wanted(const consumer_t *c, Fayuan__Envelope **evs, size_t n)
+{
+    if (!c->cfg.types)
+        return true;
+    for (size_t i = 0; i < n; i++)
+        for (const char *const *t = c->cfg.types; *t; t++)
+            if (strcmp(evs[i]->type, *t) == 0)
+                return true;
+    return false;
+}
+
 /* Takes ownership of evs[0..n) (and of the evs array). */
 static void s_apply_start(consumer_t *c, Fayuan__Envelope **evs, size_t n)
 {
+    if (!s_wanted(c, evs, n)) {
+        c->last_seq = evs[n - 1]->seq;
+        s_free_envs(evs, n);
+        free(evs);
+        c->state = C_IDLE;
+        s_kick(c);
+        return;
+    }
     c->state = C_APPLYING;
     c->batch = evs;
     c->nbatch = n;
@@ -162,7 +182,7 @@ static void s_apply_start(consumer_t *c, Fayuan__Envelope **evs, size_t n)
     c->apply.n = n;
     c->cursor_pending = true;
     char old[24], new_[24];
-    snprintf(old, sizeof old, "%" PRIu64, c->last_seq);
+    snprintf(old, sizeof old, "%" PRIu64, c->db_seq);
     snprintf(new_, sizeof new_, "%" PRIu64, evs[n - 1]->seq);
     const char *params[] = {c->producer, new_, old};
     db_job_t *job = db_job_new(c->db, s_apply_step, s_apply_done, c);
@@ -241,7 +261,7 @@ static void s_load_done(db_job_t *job, bool committed, const char *error, void *
         event_add(c->ev_poll, &tv);
         return;
     }
-    c->last_seq = (uint64_t)db_int64(res, 0, 0);
+    c->last_seq = c->db_seq = (uint64_t)db_int64(res, 0, 0);
     c->loaded = true;
     c->need_catchup = true;
     log_info("following %s from seq %" PRIu64, c->producer, c->last_seq);

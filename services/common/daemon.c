@@ -123,8 +123,8 @@ static void s_on_ctl(bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd, void *ar
     d->spec->command(d, req, cmd, d->svc);
 }
 
-consumer_t *daemon_follow(daemon_t *d, const char *producer, consumer_apply_fn apply,
-                          consumer_finish_fn finish, void *arg)
+consumer_t *daemon_follow(daemon_t *d, const char *producer, const char *const *types,
+                          consumer_apply_fn apply, consumer_finish_fn finish, void *arg)
 {
     if (d->nconsumers == DAEMON_NSERVICES) {
         log_error("too many consumers");
@@ -136,6 +136,7 @@ consumer_t *daemon_follow(daemon_t *d, const char *producer, consumer_apply_fn a
         .apply = apply,
         .finish = finish,
         .arg = arg,
+        .types = types,
     };
     char err[256];
     consumer_t *c =

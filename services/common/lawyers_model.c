@@ -8,6 +8,8 @@
 
 #define NCOLS 8
 
+const char *const lawyers_model_types[] = {"LawyerChanged", NULL};
+
 const char lawyers_model_pool_sql[] =
     "INSERT INTO lawyers (center, licence, name, pools, status) "
     "SELECT DISTINCT ON (center, licence) center, licence, name, "

@@ -1,6 +1,7 @@
 /* gatewayd — the HTTP edge for external systems. See services/gateway/gateway.h. */
 #include "gateway.h"
 
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 
 #include <stdlib.h>
@@ -25,7 +26,8 @@ static int s_init(daemon_t *d, void *svc)
     gw->d = d;
     gw->lawyers = json_object();
     gw_commit_init(gw);
-    gw->registry = daemon_follow(d, "registry", gw_registry_apply, gw_registry_finish, gw);
+    gw->registry = daemon_follow(d, "registry", lawyers_model_types, gw_registry_apply,
+                                 gw_registry_finish, gw);
     return gw->registry ? gw_http_start(gw) : -1;
 }
 

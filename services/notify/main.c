@@ -1,6 +1,7 @@
 /* notifyd — messages to lawyers. See services/notify/notify.h. */
 #include "notify.h"
 
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 
 static notify_t s_notify;
@@ -11,13 +12,15 @@ static const cf_row_t s_rows[] = {
     {"notify", "center_name", CF_STR, &s_notify.center_name, "温州市法律援助中心", true, 0, 0},
 };
 
+static const char *const s_score_types[] = {"TierChanged", NULL};
+
 static int s_init(daemon_t *d, void *svc)
 {
     notify_t *n = svc;
     n->d = d;
     notify_deliver_init(n);
-    n->registry = daemon_follow(d, "registry", notify_apply_registry, NULL, n);
-    n->score = daemon_follow(d, "score", notify_apply_score, notify_finish_score, n);
+    n->registry = daemon_follow(d, "registry", lawyers_model_types, notify_apply_registry, NULL, n);
+    n->score = daemon_follow(d, "score", s_score_types, notify_apply_score, notify_finish_score, n);
     return n->registry && n->score ? 0 : -1;
 }
 

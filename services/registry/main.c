@@ -17,12 +17,14 @@ static const cf_row_t s_rows[] = {
     {"registry", "expiry_check_s", CF_INT, &s_registry.expiry_check_s, "30", true, 1, 3600},
 };
 
+static const char *const s_score_types[] = {"SanctionDue", NULL};
+
 static int s_init(daemon_t *d, void *svc)
 {
     registry_t *reg = svc;
     reg->d = d;
-    reg->score =
-        daemon_follow(d, "score", registry_apply_sanctions, registry_finish_sanctions, reg);
+    reg->score = daemon_follow(d, "score", s_score_types, registry_apply_sanctions,
+                               registry_finish_sanctions, reg);
     return reg->score ? 0 : -1;
 }
 

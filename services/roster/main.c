@@ -14,6 +14,8 @@ static const cf_row_t s_rows[] = {
     {"roster", "max_shift_hours", CF_INT, &s_roster.max_shift_hours, "12", false, 1, 24},
 };
 
+static const char *const s_gateway_types[] = {"HotlineSession", NULL};
+
 static int s_init(daemon_t *d, void *svc)
 {
     roster_t *r = svc;
@@ -23,7 +25,8 @@ static int s_init(daemon_t *d, void *svc)
         log_error("configuration: %s", err);
         return -1;
     }
-    r->gateway = daemon_follow(d, "gateway", roster_apply_sessions, roster_finish_sessions, r);
+    r->gateway = daemon_follow(d, "gateway", s_gateway_types, roster_apply_sessions,
+                               roster_finish_sessions, r);
     return r->gateway ? 0 : -1;
 }
 

@@ -1,6 +1,7 @@
 /* scored — points, quarter totals and tiers. See services/score/score.h. */
 #include "score.h"
 
+#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 
 #include <string.h>
@@ -14,6 +15,10 @@ static const cf_row_t s_rows[] = {
     {"score", "close_after_hours", CF_INT, &s_score.close_after_hours, "72", false, -1, 2160},
 };
 
+static const char *const s_duty_types[] = {"ShiftCompleted", "ShiftRetracted", "MisconductDetected",
+                                           NULL};
+static const char *const s_gateway_types[] = {"QualityEvaluation", "CaseEvent", NULL};
+
 static int s_init(daemon_t *d, void *svc)
 {
     score_t *s = svc;
@@ -25,10 +30,12 @@ static int s_init(daemon_t *d, void *svc)
     s->policy = (tier_policy_t){s->green_permille, s->red_permille};
     score_standings_init(s);
     score_close_init(s);
-    s->registry = daemon_follow(d, "registry", score_apply_registry, score_finish_registry, s);
-    s->roster = daemon_follow(d, "roster", score_apply_duty, score_finish_duty, s);
-    s->assign = daemon_follow(d, "assign", score_apply_duty, score_finish_duty, s);
-    s->gateway = daemon_follow(d, "gateway", score_apply_gateway, score_finish_gateway, s);
+    s->registry = daemon_follow(d, "registry", lawyers_model_types, score_apply_registry,
+                                score_finish_registry, s);
+    s->roster = daemon_follow(d, "roster", s_duty_types, score_apply_duty, score_finish_duty, s);
+    s->assign = daemon_follow(d, "assign", s_duty_types, score_apply_duty, score_finish_duty, s);
+    s->gateway =
+        daemon_follow(d, "gateway", s_gateway_types, score_apply_gateway, score_finish_gateway, s);
     return s->registry && s->roster && s->assign && s->gateway ? 0 : -1;
 }
 
