@@ -30,8 +30,9 @@ struct consumer {
     s_state_t state;
     bool loaded;
     bool need_catchup;
-    uint64_t last_seq; /* applied (or skipped) up to here */
-    uint64_t db_seq;   /* what inbox.last_seq holds */
+    uint64_t last_seq;   /* applied (or skipped) up to here */
+    uint64_t db_seq;     /* what inbox.last_seq holds */
+    uint64_t saving_seq; /* being written by the poll job, 0 if none */
     uint64_t applied;
     uint64_t head_seen; /* highest seq heard of */
     Fayuan__Envelope **queue;
@@ -307,7 +308,16 @@ static void s_head_done(db_job_t *job, bool committed, const char *error, void *
 {
     consumer_t *c = arg;
     c->state = C_IDLE;
-    const PGresult *res = db_job_result(job, 0);
+    int head_index = 0;
+    if (c->saving_seq) {
+        /* Guarded: it wrote nothing if an apply moved the cursor meanwhile. */
+        if (committed && strcmp(PQcmdTuples(db_job_result(job, 0)), "1") == 0 &&
+            c->saving_seq > c->db_seq)
+            c->db_seq = c->saving_seq;
+        c->saving_seq = 0;
+        head_index = 1;
+    }
+    const PGresult *res = db_job_result(job, head_index);
     if (committed && res && PQntuples(res) == 1) {
         uint64_t head = (uint64_t)db_int64(res, 0, 0);
         if (head > c->last_seq + c->qlen)
@@ -331,6 +341,18 @@ static void s_on_poll(evutil_socket_t fd, short what, void *arg)
     }
     c->state = C_READING;
     db_job_t *job = db_job_new(c->db, NULL, s_head_done, c);
+    c->saving_seq = 0;
+    if (c->last_seq > c->db_seq) {
+        /* Events skipped since the last write: record them, so the cursor in
+         * the database reaches the producer's head too. */
+        char old[24], new_[24];
+        snprintf(old, sizeof old, "%" PRIu64, c->db_seq);
+        snprintf(new_, sizeof new_, "%" PRIu64, c->last_seq);
+        const char *params[] = {c->producer, new_, old};
+        db_job_add(job, "UPDATE inbox SET last_seq = $2 WHERE producer = $1 AND last_seq = $3", 3,
+                   params);
+        c->saving_seq = c->last_seq;
+    }
     db_job_add(job, c->sql_head, 0, NULL);
     db_job_submit(job);
 }
