@@ -67,19 +67,7 @@ int ctl_cmd_tiers(ctl_t *c, int argc, char **argv)
         fprintf(stderr, "请指定季度：fayuanctl tiers --quarter 2026Q3\n");
         return CTL_USAGE;
     }
-    Fayuan__CtlReply *reply = ctl_call(c, "score", "tiers", opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        ctl_print_ranking(body);
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", "tiers", opts, ctl_show_ranking, NULL);
 }
 
 static const struct {
@@ -192,22 +180,15 @@ static void s_print_sanctions(json_t *body)
                "编号\n");
 }
 
+static void s_show_sanctions(json_t *body, void *arg)
+{
+    s_print_sanctions(body);
+}
+
 int ctl_cmd_sanctions(ctl_t *c, int argc, char **argv)
 {
     static const char *const opts[] = {"center", NULL};
-    Fayuan__CtlReply *reply = ctl_call(c, "score", "sanctions", opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        s_print_sanctions(body);
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", "sanctions", opts, s_show_sanctions, NULL);
 }
 
 static int s_decide(ctl_t *c, const char *id, const char *decision)

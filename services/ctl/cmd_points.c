@@ -6,25 +6,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Runs a command and prints its JSON with --json, else calls show(). */
-static int s_run(ctl_t *c, const char *command, const char *const *opts, void (*show)(json_t *body))
+/* The score service's answers, shown for staff (ctl_run). */
+static int s_run(ctl_t *c, const char *command, const char *const *opts,
+                 void (*show)(json_t *body, void *arg))
 {
-    Fayuan__CtlReply *reply = ctl_call(c, "score", command, opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        show(body);
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", command, opts, show, NULL);
 }
 
-static void s_show_explain(json_t *b)
+static void s_show_explain(json_t *b, void *arg)
 {
     char pts[32];
     printf("%s（%s）%s 积分明细，合计 %s 分\n", json_string_value(json_object_get(b, "name")),
@@ -64,7 +53,7 @@ int ctl_cmd_points_explain(ctl_t *c, int argc, char **argv)
     return s_run(c, "explain", opts, s_show_explain);
 }
 
-static void s_show_unmatched(json_t *b)
+static void s_show_unmatched(json_t *b, void *arg)
 {
     json_t *recs = json_object_get(b, "records");
     if (json_array_size(recs) == 0) {
@@ -90,7 +79,7 @@ int ctl_cmd_feed_unmatched(ctl_t *c, int argc, char **argv)
     return s_run(c, "unmatched", opts, s_show_unmatched);
 }
 
-static void s_show_deduction(json_t *b)
+static void s_show_deduction(json_t *b, void *arg)
 {
     const char *status = json_string_value(json_object_get(b, "status"));
     long long id = (long long)json_integer_value(json_object_get(b, "id"));

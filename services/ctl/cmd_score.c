@@ -37,22 +37,15 @@ void ctl_print_ranking(json_t *body)
     }
 }
 
+void ctl_show_ranking(json_t *body, void *arg)
+{
+    ctl_print_ranking(body);
+}
+
 int ctl_cmd_standings(ctl_t *c, int argc, char **argv)
 {
     static const char *const opts[] = {"center", "quarter", NULL};
-    Fayuan__CtlReply *reply = ctl_call(c, "score", "standings", opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        ctl_print_ranking(body);
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", "standings", opts, ctl_show_ranking, NULL);
 }
 
 int ctl_cmd_stats(ctl_t *c, int argc, char **argv)

@@ -49,6 +49,11 @@ void ctl_set_opt(ctl_t *c, const char *name, const char *value);
 Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,
                            const char *const *opt_names, const void *body, size_t len);
 
+/* Calls the command and prints the answer: its JSON with --json, else
+ * show(body, arg) for staff. Returns the exit status. */
+int ctl_run(ctl_t *c, const char *service, const char *command, const char *const *opt_names,
+            void (*show)(json_t *body, void *arg), void *arg);
+
 /* Prints a refused reply's message to stderr (and its JSON body with --json);
  * returns CTL_OK or CTL_REFUSED. */
 int ctl_finish(const ctl_t *c, const Fayuan__CtlReply *reply);
@@ -67,6 +72,8 @@ const char *ctl_points(const json_t *points, char *buf, size_t len);
 /* Prints a ranking as a table for staff: the standings JSON shape, live
  * ("final": false) or a frozen list ("final": true). cmd_score.c. */
 void ctl_print_ranking(json_t *body);
+/* The same, as a ctl_run show function. */
+void ctl_show_ranking(json_t *body, void *arg);
 
 /* Reads a whole file (at most max bytes); NULL with a message. */
 char *ctl_read_file(const char *path, size_t max, size_t *len);

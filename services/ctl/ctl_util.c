@@ -98,6 +98,24 @@ int ctl_finish(const ctl_t *c, const Fayuan__CtlReply *reply)
     return CTL_REFUSED;
 }
 
+int ctl_run(ctl_t *c, const char *service, const char *command, const char *const *opt_names,
+            void (*show)(json_t *body, void *arg), void *arg)
+{
+    Fayuan__CtlReply *reply = ctl_call(c, service, command, opt_names, NULL, 0);
+    if (!reply)
+        return CTL_NO_ANSWER;
+    int rc = ctl_finish(c, reply);
+    if (rc == CTL_OK && c->json) {
+        ctl_print_body(reply);
+    } else if (rc == CTL_OK) {
+        json_t *body = ctl_body(reply);
+        show(body, arg);
+        json_decref(body);
+    }
+    fayuan__ctl_reply__free_unpacked(reply, NULL);
+    return rc;
+}
+
 json_t *ctl_body(const Fayuan__CtlReply *reply)
 {
     return json_loadb((const char *)reply->body.data, reply->body.len, 0, NULL);
