@@ -7,18 +7,6 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Sets a positional argument as if it were an option, so ctl_call sends it. */
-static int s_set_arg(ctl_t *c, const char *name, const char *value)
-{
-    if (c->nopts == CTL_MAX_OPTS) {
-        fprintf(stderr, "选项过多\n");
-        return -1;
-    }
-    c->opt_name[c->nopts] = name;
-    c->opt_value[c->nopts++] = value;
-    return 0;
-}
-
 /* "2026年第3季度" for "2026Q3" (the label itself when it is not one). */
 static const char *s_quarter_zh(const char *label, char *buf, size_t len)
 {
@@ -29,35 +17,28 @@ static const char *s_quarter_zh(const char *label, char *buf, size_t len)
     return buf;
 }
 
+static void s_show_closed(json_t *body, void *arg)
+{
+    const char *quarter = json_string_value(json_object_get(body, "quarter"));
+    char qz[32];
+    printf("已结算：中心 %s %s\n", json_string_value(json_object_get(body, "center")),
+           s_quarter_zh(quarter, qz, sizeof qz));
+    printf("参与排名 %lld 人：绿色 %lld 人，蓝色 %lld 人，红色 %lld 人。\n",
+           (long long)json_integer_value(json_object_get(body, "ranked")),
+           (long long)json_integer_value(json_object_get(body, "green")),
+           (long long)json_integer_value(json_object_get(body, "blue")),
+           (long long)json_integer_value(json_object_get(body, "red")));
+    printf("季末清单已冻结，此后到达的该季度记录计入当前季度。\n"
+           "查看清单：fayuanctl tiers --quarter %s；红名单处理：fayuanctl sanctions\n",
+           quarter ? quarter : "");
+}
+
 int ctl_cmd_quarter_close(ctl_t *c, int argc, char **argv)
 {
     static const char *const opts[] = {"center", "quarter", NULL};
-    if (s_set_arg(c, "quarter", argv[0]) != 0)
+    if (ctl_set_opt(c, "quarter", argv[0]) != 0)
         return CTL_USAGE;
-    Fayuan__CtlReply *reply = ctl_call(c, "score", "quarter_close", opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        const char *quarter = json_string_value(json_object_get(body, "quarter"));
-        char qz[32];
-        printf("已结算：中心 %s %s\n", json_string_value(json_object_get(body, "center")),
-               s_quarter_zh(quarter, qz, sizeof qz));
-        printf("参与排名 %lld 人：绿色 %lld 人，蓝色 %lld 人，红色 %lld 人。\n",
-               (long long)json_integer_value(json_object_get(body, "ranked")),
-               (long long)json_integer_value(json_object_get(body, "green")),
-               (long long)json_integer_value(json_object_get(body, "blue")),
-               (long long)json_integer_value(json_object_get(body, "red")));
-        printf("季末清单已冻结，此后到达的该季度记录计入当前季度。\n"
-               "查看清单：fayuanctl tiers --quarter %s；红名单处理：fayuanctl sanctions\n",
-               quarter ? quarter : "");
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", "quarter_close", opts, s_show_closed, NULL);
 }
 
 int ctl_cmd_tiers(ctl_t *c, int argc, char **argv)
@@ -191,37 +172,30 @@ int ctl_cmd_sanctions(ctl_t *c, int argc, char **argv)
     return ctl_run(c, "score", "sanctions", opts, s_show_sanctions, NULL);
 }
 
+static void s_show_decided(json_t *body, void *arg)
+{
+    const char *decision = arg;
+    long long sid = (long long)json_integer_value(json_object_get(body, "id"));
+    const char *lawyer = json_string_value(json_object_get(body, "lawyer"));
+    json_t *removal = json_object_get(body, "removal");
+    if (strcmp(decision, "refused") == 0 && json_is_integer(removal))
+        printf("已记录：处理 #%lld（律师 %s）拒不整改。\n已生成清退处理 #%lld（第28条，三年内不得"
+               "再申请加入），由名册服务执行。\n",
+               sid, lawyer ? lawyer : "", (long long)json_integer_value(removal));
+    else if (strcmp(decision, "refused") == 0)
+        printf("已记录：处理 #%lld（律师 %s）拒不整改。该律师已有待执行的清退处理。\n", sid,
+               lawyer ? lawyer : "");
+    else
+        printf("已记录：处理 #%lld（律师 %s）已整改。当前状态：%s\n", sid, lawyer ? lawyer : "",
+               s_zh(json_string_value(json_object_get(body, "status")), 1));
+}
+
 static int s_decide(ctl_t *c, const char *id, const char *decision)
 {
     static const char *const opts[] = {"center", "id", "decision", NULL};
-    if (s_set_arg(c, "id", id) != 0 || s_set_arg(c, "decision", decision) != 0)
+    if (ctl_set_opt(c, "id", id) != 0 || ctl_set_opt(c, "decision", decision) != 0)
         return CTL_USAGE;
-    Fayuan__CtlReply *reply = ctl_call(c, "score", "sanction_decide", opts, NULL, 0);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        json_t *body = ctl_body(reply);
-        long long sid = (long long)json_integer_value(json_object_get(body, "id"));
-        const char *lawyer = json_string_value(json_object_get(body, "lawyer"));
-        json_t *removal = json_object_get(body, "removal");
-        if (strcmp(decision, "refused") == 0 && json_is_integer(removal))
-            printf(
-                "已记录：处理 #%lld（律师 %s）拒不整改。\n已生成清退处理 #%lld（第28条，三年内不得"
-                "再申请加入），由名册服务执行。\n",
-                sid, lawyer ? lawyer : "", (long long)json_integer_value(removal));
-        else if (strcmp(decision, "refused") == 0)
-            printf("已记录：处理 #%lld（律师 %s）拒不整改。该律师已有待执行的清退处理。\n", sid,
-                   lawyer ? lawyer : "");
-        else
-            printf("已记录：处理 #%lld（律师 %s）已整改。当前状态：%s\n", sid, lawyer ? lawyer : "",
-                   s_zh(json_string_value(json_object_get(body, "status")), 1));
-        json_decref(body);
-    }
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run(c, "score", "sanction_decide", opts, s_show_decided, (void *)decision);
 }
 
 int ctl_cmd_sanction_rectified(ctl_t *c, int argc, char **argv)

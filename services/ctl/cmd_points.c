@@ -48,7 +48,8 @@ static void s_show_explain(json_t *b, void *arg)
 
 int ctl_cmd_points_explain(ctl_t *c, int argc, char **argv)
 {
-    ctl_set_opt(c, "lawyer", argv[0]);
+    if (ctl_set_opt(c, "lawyer", argv[0]) != 0)
+        return CTL_USAGE;
     static const char *const opts[] = {"center", "lawyer", "quarter", NULL};
     return s_run(c, "explain", opts, s_show_explain);
 }
@@ -99,8 +100,8 @@ int ctl_cmd_deduct(ctl_t *c, int argc, char **argv)
 
 static int s_decide(ctl_t *c, const char *id, const char *decision)
 {
-    ctl_set_opt(c, "id", id);
-    ctl_set_opt(c, "decision", decision);
+    if (ctl_set_opt(c, "id", id) != 0 || ctl_set_opt(c, "decision", decision) != 0)
+        return CTL_USAGE;
     static const char *const opts[] = {"center", "id", "decision", "reason", NULL};
     return s_run(c, "deduction_decide", opts, s_show_deduction);
 }

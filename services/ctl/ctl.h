@@ -41,8 +41,9 @@ typedef struct {
 
 /* An option's value, or NULL. */
 const char *ctl_opt(const ctl_t *c, const char *name);
-/* Sets an option from a positional argument (e.g. the lawyer of points explain). */
-void ctl_set_opt(ctl_t *c, const char *name, const char *value);
+/* Sets an option from a positional argument (e.g. the lawyer of points
+ * explain); -1 (with a message) when the option table is full. */
+int ctl_set_opt(ctl_t *c, const char *name, const char *value);
 
 /* Sends command to service with the named options as arguments (those that
  * are set) and the body; prints why on failure and returns NULL. */

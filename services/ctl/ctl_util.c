@@ -19,18 +19,21 @@ const char *ctl_opt(const ctl_t *c, const char *name)
     return NULL;
 }
 
-void ctl_set_opt(ctl_t *c, const char *name, const char *value)
+int ctl_set_opt(ctl_t *c, const char *name, const char *value)
 {
     for (size_t i = 0; i < c->nopts; i++) {
         if (strcmp(c->opt_name[i], name) == 0) {
             c->opt_value[i] = value;
-            return;
+            return 0;
         }
     }
-    if (c->nopts < CTL_MAX_OPTS) {
-        c->opt_name[c->nopts] = name;
-        c->opt_value[c->nopts++] = value;
+    if (c->nopts == CTL_MAX_OPTS) {
+        fprintf(stderr, "选项过多\n");
+        return -1;
     }
+    c->opt_name[c->nopts] = name;
+    c->opt_value[c->nopts++] = value;
+    return 0;
 }
 
 static void s_uuid(char out[37])
