@@ -63,6 +63,9 @@ void bus_ctl_reply(bus_ctl_req_t *req, const Fayuan__CtlReply *reply);
 void bus_ctl_reply_error(bus_ctl_req_t *req, const char *code, const char *message);
 void bus_ctl_reply_ok(bus_ctl_req_t *req, const char *body, size_t len);
 const Fayuan__CtlRequest *bus_ctl_request(const bus_ctl_req_t *req);
+/* An ok reply whose body is JSON; takes the reference to body. */
+struct json_t;
+void bus_ctl_reply_json(bus_ctl_req_t *req, struct json_t *body);
 
 /* ---- command client (blocking, for fayuanctl and tests) ---- */
 /* Sends cmd to endpoint and waits up to timeout_ms for the reply (caller

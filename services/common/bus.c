@@ -4,6 +4,7 @@
 #include "fayuan/log.h"
 
 #include <errno.h>
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,6 +313,14 @@ void bus_ctl_reply_ok(bus_ctl_req_t *req, const char *body, size_t len)
     reply.body.data = (uint8_t *)body;
     reply.body.len = len;
     bus_ctl_reply(req, &reply);
+}
+
+void bus_ctl_reply_json(bus_ctl_req_t *req, json_t *body)
+{
+    char *text = json_dumps(body, JSON_COMPACT);
+    bus_ctl_reply_ok(req, text, text ? strlen(text) : 0);
+    free(text);
+    json_decref(body);
 }
 
 /* ---- command client ----------------------------------------------------- */

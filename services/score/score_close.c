@@ -110,14 +110,6 @@ static void s_local_date(int64_t us, int offset, char *buf, size_t len)
     snprintf(buf, len, "%04d-%02d-%02d", y, m, d);
 }
 
-static void s_reply_json(bus_ctl_req_t *req, json_t *body)
-{
-    char *text = json_dumps(body, JSON_COMPACT);
-    bus_ctl_reply_ok(req, text, strlen(text));
-    free(text);
-    json_decref(body);
-}
-
 /* licence -> row number, open addressing; keys are borrowed. A slot keeps
  * the key's hash, so a probe compares strings only when the hashes match. */
 typedef struct {
@@ -1034,8 +1026,8 @@ static void s_tiers_done(db_job_t *job, bool committed, const char *error, void 
                                                  score_points_json(lines[i].points), "position",
                                                  lines[i].position, "tier", lines[i].tier));
     free(lines);
-    s_reply_json(qy->req, json_pack("{s:s, s:s, s:b, s:o}", "center", qy->center, "quarter",
-                                    qy->quarter, "final", true, "members", members));
+    bus_ctl_reply_json(qy->req, json_pack("{s:s, s:s, s:b, s:o}", "center", qy->center, "quarter",
+                                          qy->quarter, "final", true, "members", members));
 out:
     free(qy);
 }
@@ -1100,7 +1092,7 @@ static void s_sanctions_done(db_job_t *job, bool committed, const char *error, v
                       "decided_at", s_instant_json(qy->s, db_int64(res, r, 14)), "created_at",
                       s_instant_json(qy->s, db_int64(res, r, 15))));
     }
-    s_reply_json(qy->req, json_pack("{s:s, s:o}", "center", qy->center, "sanctions", list));
+    bus_ctl_reply_json(qy->req, json_pack("{s:s, s:o}", "center", qy->center, "sanctions", list));
     free(qy);
 }
 

@@ -79,10 +79,7 @@ static void s_explain_done(db_job_t *job, bool committed, const char *error, voi
         json_pack("{s:s, s:s, s:s, s:s, s:o, s:o}", "center", q->center, "lawyer", q->lawyer,
                   "name", PQntuples(who) ? db_value(who, 0, 0) : "", "quarter", q->quarter,
                   "points", score_points_json(total), "entries", entries);
-    char *text = json_dumps(body, JSON_COMPACT);
-    bus_ctl_reply_ok(q->req, text, strlen(text));
-    free(text);
-    json_decref(body);
+    bus_ctl_reply_json(q->req, body);
     free(q);
 }
 
@@ -138,10 +135,7 @@ static void s_unmatched_done(db_job_t *job, bool committed, const char *error, v
                             db_value(res, i, 3), "source_event", db_value(res, i, 4), "at", at));
     }
     json_t *body = json_pack("{s:s, s:o}", "center", q->center, "records", recs);
-    char *text = json_dumps(body, JSON_COMPACT);
-    bus_ctl_reply_ok(q->req, text, strlen(text));
-    free(text);
-    json_decref(body);
+    bus_ctl_reply_json(q->req, body);
     free(q);
 }
 

@@ -415,10 +415,7 @@ static void s_standings_done(db_job_t *job, bool committed, const char *error, v
                                         "position", m[i].position, "tier", tier_name(m[i].tier)));
     json_t *body = json_pack("{s:s, s:s, s:b, s:o}", "center", q->center, "quarter", q->quarter,
                              "final", false, "members", members);
-    char *text = json_dumps(body, JSON_COMPACT);
-    bus_ctl_reply_ok(q->req, text, strlen(text));
-    free(text);
-    json_decref(body);
+    bus_ctl_reply_json(q->req, body);
     s_ranked_free(&r);
     free(m);
     free(q);
@@ -474,8 +471,5 @@ void score_cmd_stats(score_t *s, bus_ctl_req_t *req)
         (json_int_t)s->m_entries, "recomputes", (json_int_t)s->m_recomputes, "tier_changes",
         (json_int_t)s->m_tier_changes, "roster_seq", (json_int_t)consumer_last_seq(s->roster),
         "registry_seq", (json_int_t)consumer_last_seq(s->registry));
-    char *text = json_dumps(body, JSON_COMPACT);
-    bus_ctl_reply_ok(req, text, strlen(text));
-    free(text);
-    json_decref(body);
+    bus_ctl_reply_json(req, body);
 }
