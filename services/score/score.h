@@ -62,6 +62,9 @@ void score_finish_registry(consumer_apply_t *a, bool committed, void *arg);
 void score_standings_init(score_t *s);
 void score_standings_fini(score_t *s);
 void score_mark_dirty(score_t *s, const char *center);
+/* An applied event (by its origin time) waits for the next recompute, which
+ * measures its ripple latency. */
+void score_wait(score_t *s, int64_t origin_at);
 /* After a commit: totals rows (center, quarter, lawyer, points_centi) and
  * membership rows (center, licence, ranked bool) returned by it. */
 void score_board_update_points(score_t *s, const PGresult *res);

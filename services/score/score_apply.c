@@ -214,10 +214,6 @@ void score_finish_duty(consumer_apply_t *a, bool committed, void *arg)
         const Fayuan__Envelope *env = a->evs[i];
         score_mark_dirty(s, env->center);
         s->m_entries++;
-        if (s->nwaiting == s->capwaiting) {
-            s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
-            s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
-        }
-        s->waiting[s->nwaiting++] = env->origin_at ? env->origin_at : env->recorded_at;
+        score_wait(s, env->origin_at ? env->origin_at : env->recorded_at);
     }
 }

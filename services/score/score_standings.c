@@ -181,15 +181,21 @@ static void s_record_latency(score_t *s, const int64_t *origins, size_t n)
     }
 }
 
+void score_wait(score_t *s, int64_t origin_at)
+{
+    if (s->nwaiting == s->capwaiting) {
+        s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
+        s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
+        if (!s->waiting)
+            abort();
+    }
+    s->waiting[s->nwaiting++] = origin_at;
+}
+
 static void s_give_back(score_t *s, s_recompute_t *rc)
 {
-    for (size_t i = 0; i < rc->norigins; i++) {
-        if (s->nwaiting == s->capwaiting) {
-            s->capwaiting = s->capwaiting ? s->capwaiting * 2 : 1024;
-            s->waiting = realloc(s->waiting, s->capwaiting * sizeof *s->waiting);
-        }
-        s->waiting[s->nwaiting++] = rc->origins[i];
-    }
+    for (size_t i = 0; i < rc->norigins; i++)
+        score_wait(s, rc->origins[i]);
 }
 
 static void s_recompute_end(s_recompute_t *rc, bool ok)
