@@ -1,7 +1,8 @@
 /* ctl — fayuanctl's shared parts. Every command is a row of the table in
  * main.c (name, sub-command, positional arguments, the --options it takes,
  * usage text) and a function in cmd_<area>.c. Options are parsed generically
- * as "--name value" (plus the flags --json and --help) and looked up by name,
+ * as "--name value" (plus the flags --json, --help, and --open and --all,
+ * which a command accepts in its row like an option) and looked up by name,
  * so a command's options are declared in its row, not parsed by hand. */
 #ifndef FAYUAN_CTL_H
 #define FAYUAN_CTL_H
@@ -13,7 +14,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CTL_MAX_OPTS 16
+#define CTL_MAX_OPTS 24
 #define CTL_TIMEOUT_MS 15000
 
 typedef struct {
@@ -94,5 +95,31 @@ int ctl_cmd_feed_unmatched(ctl_t *c, int argc, char **argv);
 int ctl_cmd_deduct(ctl_t *c, int argc, char **argv);
 int ctl_cmd_deduction_verify(ctl_t *c, int argc, char **argv);
 int ctl_cmd_deduction_reverse(ctl_t *c, int argc, char **argv);
+/* cmd_case.c: case assign, case finish, cases (assignd) */
+int ctl_cmd_case_assign(ctl_t *c, int argc, char **argv);
+int ctl_cmd_case_finish(ctl_t *c, int argc, char **argv);
+int ctl_cmd_cases(ctl_t *c, int argc, char **argv);
+
+/* cmd_pool.c */
+int ctl_cmd_apply(ctl_t *c, int argc, char **argv);
+int ctl_cmd_application(ctl_t *c, int argc, char **argv);
+int ctl_cmd_applications(ctl_t *c, int argc, char **argv);
+int ctl_cmd_eligibility(ctl_t *c, int argc, char **argv);
+int ctl_cmd_penalty_add(ctl_t *c, int argc, char **argv);
+int ctl_cmd_train(ctl_t *c, int argc, char **argv);
+int ctl_cmd_exam(ctl_t *c, int argc, char **argv);
+int ctl_cmd_suspend(ctl_t *c, int argc, char **argv);
+int ctl_cmd_resume(ctl_t *c, int argc, char **argv);
+int ctl_cmd_rectify(ctl_t *c, int argc, char **argv);
+int ctl_cmd_exit(ctl_t *c, int argc, char **argv);
+int ctl_cmd_remove(ctl_t *c, int argc, char **argv);
+int ctl_cmd_probation(ctl_t *c, int argc, char **argv);
+int ctl_cmd_round_confirm(ctl_t *c, int argc, char **argv);
+int ctl_cmd_outside_add(ctl_t *c, int argc, char **argv);
+int ctl_cmd_firm_set(ctl_t *c, int argc, char **argv);
+int ctl_cmd_members(ctl_t *c, int argc, char **argv);
+int ctl_cmd_member(ctl_t *c, int argc, char **argv);
+int ctl_cmd_export(ctl_t *c, int argc, char **argv);
+int ctl_cmd_list_publish(ctl_t *c, int argc, char **argv);
 
 #endif

@@ -61,18 +61,35 @@ Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,
         fprintf(stderr, "未知服务：%s\n", service);
         return NULL;
     }
-    Fayuan__CtlRequest__ArgsEntry entries[CTL_MAX_OPTS], *args[CTL_MAX_OPTS];
+    /* the options given (as keys with '_' for '-': --birth-date is birth_date),
+     * and who is asking, for the services' audit logs */
+    Fayuan__CtlRequest__ArgsEntry entries[CTL_MAX_OPTS + 1], *args[CTL_MAX_OPTS + 1];
+    char keys[CTL_MAX_OPTS][32];
     size_t nargs = 0;
     for (size_t i = 0; opt_names && opt_names[i] && nargs < CTL_MAX_OPTS; i++) {
         const char *v = ctl_opt(c, opt_names[i]);
         if (!v)
             continue;
+        snprintf(keys[nargs], sizeof keys[nargs], "%s", opt_names[i]);
+        for (char *k = keys[nargs]; *k; k++)
+            if (*k == '-')
+                *k = '_';
         fayuan__ctl_request__args_entry__init(&entries[nargs]);
-        entries[nargs].key = (char *)opt_names[i];
+        entries[nargs].key = keys[nargs];
         entries[nargs].value = (char *)v;
         args[nargs] = &entries[nargs];
         nargs++;
     }
+    const char *actor = getenv("FAYUAN_ACTOR");
+    if (!actor || !*actor)
+        actor = getenv("SUDO_USER");
+    if (!actor || !*actor)
+        actor = getenv("USER");
+    fayuan__ctl_request__args_entry__init(&entries[nargs]);
+    entries[nargs].key = (char *)"actor";
+    entries[nargs].value = (char *)(actor && *actor ? actor : "?");
+    args[nargs] = &entries[nargs];
+    nargs++;
     char rid[37];
     s_uuid(rid);
     const char *given = ctl_opt(c, "request-id");

@@ -56,6 +56,65 @@ static const ctl_cmd_t s_commands[] = {
      "deduction verify 编号    核实扣分（1.6、2.2、3 须核实后才计分）"},
     {"deduction", "reverse", 1, 1, "reason", ctl_cmd_deduction_reverse,
      "deduction reverse 编号 --reason 理由   申诉成立，撤销扣分"},
+    {"case", "assign", 1, 1, "lawyer note", ctl_cmd_case_assign,
+     "case assign 案件编号 --lawyer 执业证号 [--note 说明]   中心直接指派案件（第二十一条）"},
+    {"case", "finish", 1, 1, "how note", ctl_cmd_case_finish,
+     "case finish 案件编号 [--how withdrawn] [--note 说明]   撤回已指派的案件"},
+    {"cases", NULL, 0, 0, "lawyer open", ctl_cmd_cases,
+     "cases [--lawyer 执业证号] [--open]   案件及承办律师（--open 只列办理中的）"},
+    {"apply", NULL, 0, 1,
+     "lawyer pools name gender birth-date firm licensed-since qualified-since specialties phone "
+     "email social endorsed-on round",
+     ctl_cmd_apply,
+     "apply [名单.csv] --lawyer 执业证号 --pools duty;case [--name 姓名 --gender 男 --birth-date "
+     "1990-01-01 --firm 律所 --licensed-since 2020-01-01 ...] [--endorsed-on 日期] [--round 2026]  "
+     " "
+     "入库申请（自动审查条件，第六条、第七条）"},
+    {"application", NULL, 2, 2, "pool reason endorsed-on bureau bar", ctl_cmd_application,
+     "application record|approve|reject 编号 [--endorsed-on 日期 --bureau 意见 --bar 意见] "
+     "[--pool case] [--reason 理由]   记录审核意见、批准或驳回申请"},
+    {"applications", NULL, 0, 0, "state", ctl_cmd_applications,
+     "applications [--state pending]   申请及其入库条件审查结果"},
+    {"eligibility", NULL, 1, 1, "", ctl_cmd_eligibility,
+     "eligibility 执业证号       是否符合入库条件；不符合的，何时起符合"},
+    {"penalty", "add", 1, 1, "kind on note", ctl_cmd_penalty_add,
+     "penalty add 执业证号 --kind admin_penalty|bar_sanction|party_discipline --on 日期 "
+     "[--note 说明]   记录处罚、处分（第六条）"},
+    {"train", NULL, 1, 1, "pool on reason", ctl_cmd_train,
+     "train 执业证号 [--pool duty|case] [--on 日期]   记录完成培训（第十条）"},
+    {"exam", NULL, 1, 1, "pool on result", ctl_cmd_exam,
+     "exam 执业证号 --result pass|fail [--on 日期]   记录考试结果；通过即上岗（第十条）"},
+    {"suspend", NULL, 1, 1, "pool until rule reason", ctl_cmd_suspend,
+     "suspend 执业证号 --rule 20 --reason 事由 [--until 日期] [--pool duty|case]   "
+     "暂停并责令整改（第二十条、第二十五条）"},
+    {"resume", NULL, 1, 1, "pool reason", ctl_cmd_resume,
+     "resume 执业证号 [--pool duty|case] [--reason 说明]   整改完成，恢复服务"},
+    {"rectify", NULL, 1, 1, "pool result reason", ctl_cmd_rectify,
+     "rectify 执业证号 --result done|refused   记录整改结果（拒不整改即清退，第二十八条）"},
+    {"exit", NULL, 1, 1, "pool kind reason", ctl_cmd_exit,
+     "exit 执业证号 --kind voluntary|must_report --reason 事由 [--pool duty|case]   "
+     "退出资源库（第二十六条、第二十七条）"},
+    {"remove", NULL, 1, 1, "rule reason", ctl_cmd_remove,
+     "remove 执业证号 --reason 事由 [--rule 28]   清退，三年内不得重新申请（第二十八条）"},
+    {"probation", NULL, 2, 2, "then months reason", ctl_cmd_probation,
+     "probation pass|fail 执业证号 [--then extend --months 3 | --then exit]   "
+     "试用期考核（第十九条）"},
+    {"round", "confirm", 1, 1, "round", ctl_cmd_round_confirm,
+     "round confirm 名单.csv --round 2026   集中更新：确认名单中的人员继续在库（第四条）"},
+    {"outside", "add", 1, 1, "name gender birth-date firm licensed-since specialties phone email",
+     ctl_cmd_outside_add,
+     "outside add 执业证号 --name 姓名 --gender 男 --birth-date 日期 --firm 律所 "
+     "--licensed-since 日期   登记库外本地律师，可直接安排（第九条）"},
+    {"firm", "set", 1, 1, "email phone", ctl_cmd_firm_set,
+     "firm set 律所名称 --email 邮箱 [--phone 电话]   律师事务所联系方式（清退通知）"},
+    {"members", NULL, 0, 0, "pool state unconfirmed", ctl_cmd_members,
+     "members [--pool duty|case] [--state active|suspended|probation_due|exit_pending|outside] "
+     "[--unconfirmed 2026]   资源库人员及状态"},
+    {"member", NULL, 1, 1, "", ctl_cmd_member, "member 执业证号          人员详情与全部变更记录"},
+    {"export", NULL, 0, 0, "pool format all out", ctl_cmd_export,
+     "export [--pool case] [--format provincial|staff] [--all] [--out 文件.csv]   导出名单 CSV"},
+    {"list", "publish", 0, 0, "year", ctl_cmd_list_publish,
+     "list publish --year 2026   发布年度办案人员库名单（第八条）"},
 };
 
 #define NCOMMANDS (sizeof s_commands / sizeof s_commands[0])
@@ -103,6 +162,11 @@ int main(int argc, char **argv)
         } else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             s_usage(stdout);
             return CTL_OK;
+        } else if ((strcmp(a, "--open") == 0 || strcmp(a, "--all") == 0) &&
+                   c.nopts < CTL_MAX_OPTS) {
+            /* A flag (no value); commands accept it in their row like an option. */
+            c.opt_name[c.nopts] = a + 2;
+            c.opt_value[c.nopts++] = "1";
         } else if (strncmp(a, "--", 2) == 0 && a[2]) {
             if (++i == argc || c.nopts == CTL_MAX_OPTS) {
                 fprintf(stderr, "选项 %s 缺少取值\n", a);

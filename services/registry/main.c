@@ -5,9 +5,11 @@
 
 static void s_command(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd, void *svc)
 {
+    registry_t *reg = svc;
     if (strcmp(cmd->command, "import_lawyers") == 0)
-        registry_import_lawyers(d, req, cmd);
-    else
+        registry_import_lawyers(reg, req, cmd);
+    else if (!registry_member_command(reg, req, cmd) && !registry_apply_command(reg, req, cmd) &&
+             !registry_list_command(reg, req, cmd))
         bus_ctl_reply_error(req, "unknown_command", "登记服务不支持此命令");
 }
 
@@ -15,9 +17,17 @@ static registry_t s_registry;
 
 static const cf_row_t s_rows[] = {
     {"registry", "expiry_check_s", CF_INT, &s_registry.expiry_check_s, "30", true, 1, 3600},
+    {"registry", "licence_years", CF_INT, &s_registry.licence_years, "2", true, 0, 50},
+    {"registry", "clean_years", CF_INT, &s_registry.clean_years, "3", true, 0, 50},
+    {"registry", "removal_years", CF_INT, &s_registry.removal_years, "3", true, 0, 50},
+    {"registry", "probation_months", CF_INT, &s_registry.probation_months, "3", true, 1, 24},
+    {"registry", "mentor_years", CF_INT, &s_registry.mentor_years, "3", true, 0, 50},
+    {"registry", "companion_years", CF_INT, &s_registry.companion_years, "3", true, 0, 50},
 };
 
 static const char *const s_score_types[] = {"SanctionDue", NULL};
+static const char *const s_gateway_types[] = {"QualityEvaluation", "CaseEvent", NULL};
+static const char *const s_assign_types[] = {"CaseAssigned", "CaseFinished", NULL};
 
 static int s_init(daemon_t *d, void *svc)
 {
@@ -25,7 +35,10 @@ static int s_init(daemon_t *d, void *svc)
     reg->d = d;
     reg->score = daemon_follow(d, "score", s_score_types, registry_apply_sanctions,
                                registry_finish_sanctions, reg);
-    return reg->score ? 0 : -1;
+    reg->gateway = daemon_follow(d, "gateway", s_gateway_types, registry_apply_gateway, NULL, reg);
+    reg->assign = daemon_follow(d, "assign", s_assign_types, registry_apply_assign,
+                                registry_finish_events, reg);
+    return reg->score && reg->gateway && reg->assign ? 0 : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)

@@ -18,6 +18,9 @@
 
 typedef struct {
     daemon_t *d;
+    registry_t *reg;
+    char actor[96];
+    int announce_at;
     ctlcmd_t *cmd;
     reg_csv_result_t csv;
     char *center;
@@ -27,24 +30,42 @@ typedef struct {
 
 static const char s_upsert_sql[] =
     "INSERT INTO lawyers AS l (center, licence, name, gender, birth_date, firm, licensed_since, "
-    "  pools, specialties, phone, email) "
+    "  pools, specialties, phone, email, updated_xid) "
     "SELECT $1, r.licence, r.name, r.gender, r.birth_date::date, r.firm, "
-    "       nullif(r.licensed_since, '')::date, string_to_array(r.pools, ';'), "
-    "       coalesce(string_to_array(nullif(r.specialties, ''), ';'), '{}'), r.phone, r.email "
+    "       nullif(r.licensed_since, '')::date, '{}', "
+    "       coalesce(string_to_array(nullif(r.specialties, ''), ';'), '{}'), r.phone, r.email, "
+    "       pg_current_xact_id() "
     "FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[], "
     "            $8::text[], $9::text[], $10::text[], $11::text[]) "
     "     AS r(licence, name, gender, birth_date, firm, licensed_since, pools, specialties, "
     "          phone, email) "
     "ON CONFLICT (center, licence) DO UPDATE SET name = excluded.name, gender = excluded.gender, "
     "  birth_date = excluded.birth_date, firm = excluded.firm, "
-    "  licensed_since = excluded.licensed_since, pools = excluded.pools, "
+    "  licensed_since = excluded.licensed_since, "
     "  specialties = excluded.specialties, phone = excluded.phone, email = excluded.email, "
-    "  updated_at = now() "
-    "WHERE (l.name, l.gender, l.birth_date, l.firm, l.licensed_since, l.pools, l.specialties, "
+    "  updated_at = now(), updated_xid = pg_current_xact_id() "
+    "WHERE (l.name, l.gender, l.birth_date, l.firm, l.licensed_since, l.specialties, "
     "       l.phone, l.email) IS DISTINCT FROM (excluded.name, excluded.gender, "
-    "       excluded.birth_date, excluded.firm, excluded.licensed_since, excluded.pools, "
+    "       excluded.birth_date, excluded.firm, excluded.licensed_since, "
     "       excluded.specialties, excluded.phone, excluded.email) "
-    "RETURNING licence, (xmax = 0) AS created, status";
+    "RETURNING licence, (xmax = 0) AS created";
+
+/* A center's existing list: each pool a person is listed in becomes an
+ * active membership, trained already (clause 10 was met before the system;
+ * the day it began is not known: active_on stays NULL).
+ * A membership that exists is left as it is: an import never lifts a
+ * suspension, undoes an exit or passes over the ban. $1 center, $2
+ * licences, $3 pools (';'), $4 today, $5 actor. */
+static const char s_members_sql[] =
+    "WITH m AS (INSERT INTO memberships (center, licence, pool, state, active_on, trained_on, "
+    "    exam_passed_on, probation) "
+    "  SELECT $1, r.licence, p.pool, 'active', NULL, $4::date, $4::date, 'passed' "
+    "  FROM unnest($2::text[], $3::text[]) AS r(licence, pools), "
+    "       unnest(string_to_array(r.pools, ';')) AS p(pool) "
+    "  ON CONFLICT DO NOTHING RETURNING licence, pool) "
+    "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor) "
+    "SELECT $1, licence, pool, 'imported', '导入现有名单：已在库、已培训', '5', $5 FROM m "
+    "RETURNING lawyer";
 
 static char *s_join(char **items, size_t n)
 {
@@ -58,14 +79,6 @@ static char *s_join(char **items, size_t n)
         strcat(out, items[i]);
     }
     return out;
-}
-
-static const reg_lawyer_row_t *s_row(const s_import_t *im, const char *licence)
-{
-    for (size_t i = 0; i < im->csv.nrows; i++)
-        if (strcmp(im->csv.rows[i].licence, licence) == 0)
-            return &im->csv.rows[i];
-    return NULL;
 }
 
 static void s_free(s_import_t *im)
@@ -98,43 +111,33 @@ static db_next_t s_step(ctlcmd_t *cmd, db_job_t *job, int stage, void *arg)
         for (int c = 0; c < 10; c++)
             params[c + 1] = pgarr_str(&cols[c]);
         db_job_add(job, s_upsert_sql, 11, params);
+        char today[16];
+        const char *mp[] = {im->center, pgarr_str(&cols[0]), pgarr_str(&cols[6]),
+                            reg_day_text(reg_day_of(im->reg, time_now_us()), today, sizeof today),
+                            im->actor};
+        db_job_add(job, s_members_sql, 5, mp);
+        im->announce_at = reg_announce_add(job);
         for (int c = 0; c < 10; c++)
             pgarr_free(&cols[c]);
         return DB_NEXT;
     }
     if (stage == 1) {
         const PGresult *res = db_job_result(job, 0);
-        im->events = outbox_batch_new(im->d->outbox);
-        int64_t now = time_now_us();
         for (int i = 0; i < PQntuples(res); i++) {
-            const reg_lawyer_row_t *r = s_row(im, db_value(res, i, 0));
-            if (!r)
-                continue;
             if (strcmp(db_value(res, i, 1), "t") == 0)
                 im->created++;
             else
                 im->updated++;
-            Fayuan__LawyerChanged ev = FAYUAN__LAWYER_CHANGED__INIT;
-            ev.licence = r->licence;
-            ev.name = r->name;
-            ev.gender = r->gender;
-            ev.birth_date = r->birth_date;
-            ev.firm = r->firm;
-            ev.licensed_since = r->licensed_since;
-            ev.n_pools = r->npools;
-            ev.pools = r->pools;
-            ev.n_specialties = r->nspecialties;
-            ev.specialties = r->specialties;
-            ev.phone = r->phone;
-            ev.email = r->email;
-            ev.status = (char *)db_value(res, i, 2);
-            outbox_batch_add(im->events, "LawyerChanged", im->center, now, &ev.base);
         }
-        outbox_batch_stage(im->events, job);
+        size_t joined = (size_t)PQntuples(db_job_result(job, 1));
+        im->events = outbox_batch_new(im->d->outbox);
+        reg_announce_stage(im->events, job, im->announce_at);
         char body[256];
         snprintf(body, sizeof body,
-                 "{\"rows\":%zu,\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu}", im->csv.nrows,
-                 im->created, im->updated, im->csv.nrows - im->created - im->updated);
+                 "{\"rows\":%zu,\"created\":%zu,\"updated\":%zu,\"unchanged\":%zu,"
+                 "\"memberships_added\":%zu}",
+                 im->csv.nrows, im->created, im->updated, im->csv.nrows - im->created - im->updated,
+                 joined);
         ctlcmd_set_reply_ok(cmd, body);
         ctlcmd_stage_reply(cmd, job);
         return DB_NEXT;
@@ -163,10 +166,14 @@ static json_t *s_errors_json(const reg_csv_result_t *csv)
     return json_pack("{s:o}", "errors", arr);
 }
 
-void registry_import_lawyers(daemon_t *d, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd)
+void registry_import_lawyers(registry_t *reg, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd)
 {
+    daemon_t *d = reg->d;
     s_import_t *im = calloc(1, sizeof *im);
     im->d = d;
+    im->reg = reg;
+    const char *who = ctlcmd_arg(cmd, "actor");
+    snprintf(im->actor, sizeof im->actor, "staff:%s", who && *who ? who : "?");
     const char *center = ctlcmd_arg(cmd, "center");
     im->center = strdup(center && *center ? center : d->cfg.center);
     int y, m, day, minute;

@@ -11,113 +11,85 @@
 
 #include "events.pb-c.h"
 #include "fayuan/log.h"
-#include "fayuan/pgarr.h"
 #include "fayuan/timeutil.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define BAN_US (INT64_C(3) * 365 * TIME_US_PER_DAY + TIME_US_PER_DAY) /* three years */
-
-/* The columns of a lawyer row that a LawyerChanged carries. */
-#define LAWYER_COLUMNS                                                                             \
-    "center, licence, name, gender, birth_date::text, firm, coalesce(licensed_since::text, ''), "  \
-    "array_to_string(pools, ';'), array_to_string(specialties, ';'), phone, email, status, "       \
-    "suspended_until, cases_suspended, banned_until"
-
-/* The updates below run only for a sanction recorded by this very
- * transaction (applied_at = now(), the transaction's start): a sanction seen
- * before changes nothing, even if its event were delivered again. */
+/* Every statement below changes a member only for a sanction recorded by
+ * this very transaction (applied_at = now(), the transaction's start): a
+ * sanction seen before changes nothing, even if its event were delivered
+ * again. $1 center, $2 licence, $3 until (bigint), $4 sanction id,
+ * $5 reason, $6 rule, $7 today (removal). The states each may change are
+ * those pool_transition allows for the action (SUSPEND, REMOVE). */
 static const char s_record_sql[] =
     "INSERT INTO sanctions_applied (sanction_id, center, lawyer, kind, rule, reason, until) "
     "VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT DO NOTHING RETURNING sanction_id";
 
-static const char s_suspend_sql[] =
-    "WITH u AS (UPDATE lawyers SET status = CASE WHEN status = 'removed' THEN status "
-    "    ELSE 'suspended' END, suspended_until = greatest(suspended_until, $3), "
-    "    updated_at = now() "
-    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM sanctions_applied "
-    "    WHERE sanction_id = $4 AND applied_at = now()) RETURNING " LAWYER_COLUMNS "), "
-    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
-    "  SELECT center, licence, 'suspended', $5, 'score:' || $4 FROM u) "
-    "SELECT * FROM u";
-static const char s_cases_sql[] =
-    "WITH u AS (UPDATE lawyers SET cases_suspended = true, updated_at = now() "
-    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM sanctions_applied "
-    "    WHERE sanction_id = $4 AND applied_at = now()) AND $3::bigint IS NOT NULL "
-    "  RETURNING " LAWYER_COLUMNS "), "
-    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
-    "  SELECT center, licence, 'cases_suspended', $5, 'score:' || $4 FROM u) "
-    "SELECT * FROM u";
-static const char s_lift_sql[] =
-    "WITH u AS (UPDATE lawyers SET cases_suspended = false, updated_at = now() "
-    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM sanctions_applied "
-    "    WHERE sanction_id = $4 AND applied_at = now()) AND $3::bigint IS NOT NULL "
-    "  RETURNING " LAWYER_COLUMNS "), "
-    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
-    "  SELECT center, licence, 'cases_resumed', $5, 'score:' || $4 FROM u) "
-    "SELECT * FROM u";
-static const char s_remove_sql[] =
-    "WITH u AS (UPDATE lawyers SET status = 'removed', suspended_until = 0, banned_until = $3, "
-    "    updated_at = now() "
-    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM sanctions_applied "
-    "    WHERE sanction_id = $4 AND applied_at = now()) RETURNING " LAWYER_COLUMNS "), "
-    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
-    "  SELECT center, licence, 'removed', $5, 'score:' || $4 FROM u) "
-    "SELECT * FROM u";
-static const char s_expire_sql[] =
-    "WITH u AS (UPDATE lawyers SET status = 'active', suspended_until = 0, updated_at = now() "
-    "  WHERE status = 'suspended' AND suspended_until <= $1 RETURNING " LAWYER_COLUMNS "), "
-    "a AS (INSERT INTO audit (center, lawyer, action, reason, actor) "
-    "  SELECT center, licence, 'resumed', '暂停期满，自动恢复', 'timer' FROM u) "
-    "SELECT * FROM u";
+#define FRESH                                                                                      \
+    "EXISTS (SELECT 1 FROM sanctions_applied WHERE sanction_id = $4 AND applied_at = now()) "      \
+    "AND ($7::date IS NULL OR true) "
+/* per-pool audit rows, and one row that tells the member (and the firm) */
+#define AUDIT(ACTION, NOTICE, POOL, FIRM)                                                          \
+    "a AS (INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, until) "          \
+    "  SELECT center, licence, pool, '" ACTION "', $5, $6, 'score:' || $4, $3::bigint FROM u) "    \
+    "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, until, notice, "        \
+    "  tell_firm) "                                                                                \
+    "SELECT DISTINCT center, licence, " POOL                                                       \
+    ", 'notice', $5, $6, 'score:' || $4, $3::bigint, '" NOTICE "', " FIRM " FROM u"
 
-/* A LawyerChanged for each row (LAWYER_COLUMNS) of every result in the batch. */
-static void s_announce(outbox_batch_t *b, db_job_t *job, int from)
-{
-    for (int r = from; r < db_job_nresults(job); r++) {
-        const PGresult *res = db_job_result(job, r);
-        if (PQnfields(res) < 15)
-            continue;
-        for (int i = 0; i < PQntuples(res); i++) {
-            char *pools = strdup(db_value(res, i, 7)), *spec = strdup(db_value(res, i, 8));
-            char *pv[4] = {0}, *sv[32] = {0};
-            size_t np = 0, ns = 0;
-            for (char *save, *t = strtok_r(pools, ";", &save); t && np < 4;
-                 t = strtok_r(NULL, ";", &save))
-                pv[np++] = t;
-            for (char *save, *t = strtok_r(spec, ";", &save); t && ns < 32;
-                 t = strtok_r(NULL, ";", &save))
-                sv[ns++] = t;
-            Fayuan__LawyerChanged ev = FAYUAN__LAWYER_CHANGED__INIT;
-            ev.licence = (char *)db_value(res, i, 1);
-            ev.name = (char *)db_value(res, i, 2);
-            ev.gender = (char *)db_value(res, i, 3);
-            ev.birth_date = (char *)db_value(res, i, 4);
-            ev.firm = (char *)db_value(res, i, 5);
-            ev.licensed_since = (char *)db_value(res, i, 6);
-            ev.n_pools = np;
-            ev.pools = pv;
-            ev.n_specialties = ns;
-            ev.specialties = sv;
-            ev.phone = (char *)db_value(res, i, 9);
-            ev.email = (char *)db_value(res, i, 10);
-            ev.status = (char *)db_value(res, i, 11);
-            ev.suspended_until = db_int64(res, i, 12);
-            ev.cases_suspended = strcmp(db_value(res, i, 13), "t") == 0;
-            ev.banned_until = db_int64(res, i, 14);
-            outbox_batch_add(b, "LawyerChanged", db_value(res, i, 0), time_now_us(), &ev.base);
-            free(pools);
-            free(spec);
-        }
-    }
-}
+static const char s_suspend_sql[] =
+    "WITH u AS (UPDATE memberships SET state = 'suspended', "
+    "    suspended_until = greatest(suspended_until, $3::bigint), suspension_rule = $6, "
+    "    suspension_reason = $5, rectification = 'ordered', updated_at = now() "
+    "  WHERE center = $1 AND licence = $2 AND state IN ('active', 'suspended') AND " FRESH
+    "  RETURNING center, licence, pool), " AUDIT("suspended", "suspended", "''", "false");
+static const char s_cases_sql[] =
+    "WITH u AS (UPDATE memberships SET cases_suspended = true, rectification = 'ordered', "
+    "    updated_at = now() "
+    "  WHERE center = $1 AND licence = $2 AND pool = 'case' "
+    "    AND state IN ('active', 'suspended') AND " FRESH
+    "  RETURNING center, licence, pool), " AUDIT("cases_suspended", "cases_suspended", "'case'",
+                                                 "false");
+static const char s_lift_sql[] =
+    "WITH u AS (UPDATE memberships SET cases_suspended = false, rectification = 'done', "
+    "    updated_at = now() "
+    "  WHERE center = $1 AND licence = $2 AND pool = 'case' AND cases_suspended AND " FRESH
+    "  RETURNING center, licence, pool), " AUDIT("cases_resumed", "cases_resumed", "'case'",
+                                                 "false");
+static const char s_remove_sql[] =
+    "WITH u AS (UPDATE memberships SET state = 'exited', exit_kind = 'removed', "
+    "    exit_reason = $5, exit_pending = false, suspended_until = 0, updated_at = now() "
+    "  WHERE center = $1 AND licence = $2 "
+    "    AND state IN ('applicant', 'approved', 'trained', 'active', 'suspended') AND " FRESH
+    "  RETURNING center, licence, pool), "
+    "b AS (UPDATE lawyers SET banned_until = $3::bigint, removed_on = $7::date, "
+    "    updated_at = now(), updated_xid = pg_current_xact_id() "
+    "  WHERE center = $1 AND licence = $2 AND EXISTS (SELECT 1 FROM u)), " AUDIT(
+        "removed", "removed", "''", "true");
+
+/* Suspensions whose end has come ($1 now), and probations whose end has
+ * come (an assessment is due, clause 19). */
+static const char s_expire_sql[] =
+    "WITH u AS (UPDATE memberships SET state = 'active', suspended_until = 0, updated_at = now() "
+    "  WHERE state = 'suspended' AND suspended_until > 0 AND suspended_until <= $1::bigint "
+    "  RETURNING center, licence, pool) "
+    "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, notice) "
+    "SELECT center, licence, pool, 'resumed', '暂停期满，自动恢复', '', 'timer', 'resumed' FROM u";
+static const char s_probation_sql[] =
+    "WITH u AS (UPDATE memberships SET probation = 'due', updated_at = now() "
+    "  WHERE probation = 'serving' AND probation_until > 0 AND probation_until <= $1::bigint "
+    "  RETURNING center, licence, pool, probation_until) "
+    "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, until, notice) "
+    "SELECT center, licence, pool, 'probation_due', '试用期满，待市中心考核', '19', 'timer', "
+    "  probation_until, 'probation_due' FROM u";
 
 /* ---- SanctionDue from scored ---------------------------------------------- */
 
 typedef struct {
     outbox_batch_t *events;
+    int announce_at;
 } s_state_t;
 
 db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
@@ -127,6 +99,12 @@ db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
         a->state = calloc(1, sizeof(s_state_t));
         size_t n = 0;
         int64_t now = time_now_us();
+        int64_t today = reg_day_of(reg, now);
+        char today_s[16];
+        reg_day_text(today, today_s, sizeof today_s);
+        int64_t ban_day =
+            reg->removal_years > 0 ? pool_add_years(today, reg->removal_years) : POOL_NEVER;
+        int64_t ban = ban_day == POOL_NEVER ? INT64_MAX : reg_day_start_us(reg, ban_day);
         for (size_t i = 0; i < a->n; i++) {
             const Fayuan__Envelope *env = a->evs[i];
             if (strcmp(env->type, "SanctionDue") != 0)
@@ -145,25 +123,28 @@ db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
                 fayuan__sanction_due__free_unpacked(ev, NULL);
                 continue;
             }
-            int64_t until = strcmp(ev->kind, "remove") == 0 ? now + BAN_US : ev->until;
+            /* a removal bars a new application until the anniversary (clause 28) */
+            int64_t until = strcmp(ev->kind, "remove") == 0 ? ban : ev->until;
             char until_s[24];
             snprintf(until_s, sizeof until_s, "%lld", (long long)until);
             const char *rec[] = {ev->sanction_id, env->center, ev->lawyer, ev->kind,
                                  ev->rule,        ev->reason,  until_s};
             db_job_add(a->job, s_record_sql, 7, rec);
-            const char *upd[] = {env->center, ev->lawyer, until_s, ev->sanction_id, ev->reason};
-            db_job_add(a->job, sql, 5, upd);
+            const char *upd[] = {env->center, ev->lawyer, until_s, ev->sanction_id,
+                                 ev->reason,  ev->rule,   today_s};
+            db_job_add(a->job, sql, 7, upd);
             n++;
             fayuan__sanction_due__free_unpacked(ev, NULL);
         }
-        (void)reg;
-        return n > 0 ? DB_NEXT : DB_COMMIT;
+        if (n == 0)
+            return DB_COMMIT;
+        ((s_state_t *)a->state)->announce_at = reg_announce_add(a->job);
+        return DB_NEXT;
     }
     if (a->stage == 1) {
         s_state_t *st = a->state;
         st->events = outbox_batch_new(reg->d->outbox);
-        s_announce(st->events, a->job, 0);
-        outbox_batch_stage(st->events, a->job);
+        reg_announce_stage(st->events, a->job, st->announce_at);
         return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
     }
     return DB_COMMIT;
@@ -187,10 +168,8 @@ static db_next_t s_expire_step(db_job_t *job, void *arg)
     if (reg->expiry_events)
         return DB_COMMIT;
     reg->expiry_events = outbox_batch_new(reg->d->outbox);
-    s_announce(reg->expiry_events, job, 0);
-    if (outbox_batch_count(reg->expiry_events) == 0)
+    if (reg_announce_stage(reg->expiry_events, job, 2) == 0)
         return DB_COMMIT;
-    outbox_batch_stage(reg->expiry_events, job);
     return DB_NEXT;
 }
 
@@ -200,7 +179,7 @@ static void s_expire_done(db_job_t *job, bool committed, const char *error, void
     size_t n = reg->expiry_events ? outbox_batch_count(reg->expiry_events) : 0;
     outbox_batch_finish(&reg->expiry_events, job, committed);
     if (committed && n > 0)
-        log_info("%zu suspensions ended", n);
+        log_info("%zu events for ended suspensions and probations", n);
     reg->expiring = false;
 }
 
@@ -217,6 +196,8 @@ static void s_on_expiry(evutil_socket_t fd, short what, void *arg)
     const char *params[] = {now};
     db_job_t *job = db_job_new(reg->d->db, s_expire_step, s_expire_done, reg);
     db_job_add(job, s_expire_sql, 1, params);
+    db_job_add(job, s_probation_sql, 1, params);
+    reg_announce_add(job); /* results 2 and 3 */
     db_job_submit(job);
 }
 
