@@ -206,6 +206,31 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
           and s.sql1("select exit_kind from registry.memberships where licence = %s and pool = 'duty'", C)
           == "voluntary", err)
 
+    # a voluntary exit waits for the member's open assignments (clause 26)
+    rc, out, err = s.ctl("case", "assign", "AJ-2026-001", "--lawyer", M)
+    check("a case assigned to M", rc == 0, (out, err))
+    s.wait_until(lambda: s.sql1("select count(*) from registry.open_cases where lawyer = %s", M) == "1",
+                 10, "registry sees M's open case")
+    rc, js, err = s.ctl_json("--json", "exit", M, "--kind", "voluntary", "--reason", "退休", "--pool", "case")
+    check("M's exit is kept pending while the case is open",
+          rc == 0 and js.get("exit_pending") is True and js.get("open_cases") == 1
+          and s.sql1("select state from registry.memberships where licence = %s and pool = 'case'", M) == "active",
+          (js, err))
+    s.wait_until(lambda: s.sql1("select serving from assign.lawyers where licence = %s", M) == "{duty}",
+                 10, "a member about to leave gets no new case")
+    rc, out, err = s.ctl("case", "assign", "AJ-2026-002", "--lawyer", M)
+    check("no new case for a member whose exit is pending", rc == 1, err)
+    st, body = s.post("/v1/cases/events", {"id": "close-1", "case": "AJ-2026-001", "lawyer": M,
+                                           "type": "closed", "category": "ordinary",
+                                           "at": now_local().isoformat(timespec="seconds")})
+    check("the case system reports the case closed", st == 202, body)
+    s.wait_until(lambda: s.sql1("select state from registry.memberships where licence = %s and pool = 'case'",
+                                M) == "exited", 15, "exit completed")
+    check("the exit took effect once the case was finished, and M was told",
+          s.sql1("select exit_kind from registry.memberships where licence = %s and pool = 'case'", M)
+          == "voluntary" and s.sql1("select count(*) from registry.audit where lawyer = %s "
+                                    "and notice = 'exited'", M) == "1")
+
     # ---- out-of-pool lawyers (clause 9)
     O = "13303209900000009"
     rc, out, err = s.ctl("outside", "add", O, "--name", "孙库外", "--gender", "男", "--birth-date",

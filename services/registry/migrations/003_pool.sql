@@ -109,6 +109,7 @@ SELECT l.center, l.licence, l.name, l.gender, l.birth_date::text AS birth_date, 
                 '[]')::text AS memberships,
        coalesce((SELECT string_agg(m.pool, ';' ORDER BY m.pool DESC) FROM memberships m
                  WHERE m.center = l.center AND m.licence = l.licence AND m.state = 'active'
+                   AND NOT m.exit_pending
                    AND NOT (m.pool = 'case' AND m.cases_suspended)), '') AS serving,
        l.updated_xid
 FROM lawyers l;
