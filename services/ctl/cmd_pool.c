@@ -366,6 +366,12 @@ static void s_show_confirmed(json_t *b, void *arg)
            s_str(b, "round"));
 }
 
+int ctl_cmd_mentor_assign(ctl_t *c, int argc, char **argv)
+{
+    static const char *const opts[] = {"center", "lawyer", "mentor", NULL};
+    return s_member(c, "mentor_assign", argv[0], opts);
+}
+
 int ctl_cmd_round_confirm(ctl_t *c, int argc, char **argv)
 {
     static const char *const opts[] = {"center", "round", NULL};

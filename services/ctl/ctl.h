@@ -115,6 +115,7 @@ int ctl_cmd_exit(ctl_t *c, int argc, char **argv);
 int ctl_cmd_remove(ctl_t *c, int argc, char **argv);
 int ctl_cmd_probation(ctl_t *c, int argc, char **argv);
 int ctl_cmd_round_confirm(ctl_t *c, int argc, char **argv);
+int ctl_cmd_mentor_assign(ctl_t *c, int argc, char **argv);
 int ctl_cmd_outside_add(ctl_t *c, int argc, char **argv);
 int ctl_cmd_firm_set(ctl_t *c, int argc, char **argv);
 int ctl_cmd_members(ctl_t *c, int argc, char **argv);

@@ -99,6 +99,8 @@ static const ctl_cmd_t s_commands[] = {
     {"probation", NULL, 2, 2, "then months reason", ctl_cmd_probation,
      "probation pass|fail 执业证号 [--then extend --months 3 | --then exit]   "
      "试用期考核（第十九条）"},
+    {"mentor", "assign", 1, 1, "mentor", ctl_cmd_mentor_assign,
+     "mentor assign 执业证号 [--mentor 导师执业证号]   指定办案导师（默认按规则选，第二十四条）"},
     {"round", "confirm", 1, 1, "round", ctl_cmd_round_confirm,
      "round confirm 名单.csv --round 2026   集中更新：确认名单中的人员继续在库（第四条）"},
     {"outside", "add", 1, 1, "name gender birth-date firm licensed-since specialties phone email",
@@ -108,7 +110,8 @@ static const ctl_cmd_t s_commands[] = {
     {"firm", "set", 1, 1, "email phone", ctl_cmd_firm_set,
      "firm set 律所名称 --email 邮箱 [--phone 电话]   律师事务所联系方式（清退通知）"},
     {"members", NULL, 0, 0, "pool state unconfirmed", ctl_cmd_members,
-     "members [--pool duty|case] [--state active|suspended|probation_due|exit_pending|outside] "
+     "members [--pool duty|case] [--state active|suspended|probation_due|exit_pending|"
+     "mentor_needed|outside] "
      "[--unconfirmed 2026]   资源库人员及状态"},
     {"member", NULL, 1, 1, "", ctl_cmd_member, "member 执业证号          人员详情与全部变更记录"},
     {"export", NULL, 0, 0, "pool format all out", ctl_cmd_export,

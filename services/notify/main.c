@@ -1,7 +1,6 @@
 /* notifyd — messages to lawyers. See services/notify/notify.h. */
 #include "notify.h"
 
-#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 
 static notify_t s_notify;
@@ -19,8 +18,10 @@ static int s_init(daemon_t *d, void *svc)
     notify_t *n = svc;
     n->d = d;
     notify_deliver_init(n);
-    n->registry = daemon_follow(d, "registry", lawyers_model_types, notify_apply_registry, NULL, n);
-    n->score = daemon_follow(d, "score", s_score_types, notify_apply_score, notify_finish_score, n);
+    n->registry = daemon_follow(d, "registry", notify_registry_types, notify_apply_registry,
+                                notify_finish_raised, n);
+    n->score =
+        daemon_follow(d, "score", s_score_types, notify_apply_score, notify_finish_raised, n);
     return n->registry && n->score ? 0 : -1;
 }
 

@@ -3,12 +3,11 @@
  * marked delivered in the same transaction that read them. A failed write
  * rolls back and is retried with backoff. */
 #include "notify.h"
-#include "notify_render.h"
+#include "notify_message.h"
 
 #include "events.pb-c.h"
 #include "fayuan/log.h"
 #include "fayuan/pgarr.h"
-#include "fayuan/points.h"
 #include "fayuan/timeutil.h"
 
 #include <errno.h>
@@ -38,46 +37,55 @@ static const char s_pending_sql[] =
     "                 WHERE l.center = n.center AND l.licence = n.lawyer), ''), "
     "       n.template, n.vars::text, "
     "       (SELECT t.body FROM templates t WHERE t.key = n.template AND t.locale = 'zh-CN'), "
-    "       (extract(epoch FROM n.created_at) * 1000000)::bigint "
+    "       (extract(epoch FROM n.created_at) * 1000000)::bigint, "
+    "       n.recipient, n.to_name, n.to_email, n.to_phone, "
+    "       (SELECT t.defaults::text FROM templates t "
+    "        WHERE t.key = n.template AND t.locale = 'zh-CN') "
     "FROM notifications n "
     "WHERE n.status = 'pending' AND n.channel = 'file' ORDER BY n.id LIMIT 500 FOR UPDATE";
 
+enum {
+    COL_ID,
+    COL_CENTER,
+    COL_LAWYER,
+    COL_NAME,
+    COL_TEMPLATE,
+    COL_VARS,
+    COL_BODY,
+    COL_CREATED,
+    COL_RECIPIENT,
+    COL_TO_NAME,
+    COL_TO_EMAIL,
+    COL_TO_PHONE,
+    COL_DEFAULTS,
+};
+
 static char *s_render(notify_t *nt, const PGresult *res, int row)
 {
-    json_t *vars = json_loads(db_value(res, row, 5), 0, NULL);
-    char quarter[32], points[32], position[16], ranked[16];
-    notify_quarter_zh(json_string_value(json_object_get(vars, "quarter")) ?: "", quarter,
-                      sizeof quarter);
-    points_format(json_integer_value(json_object_get(vars, "points_centi")), points, sizeof points);
-    snprintf(position, sizeof position, "%lld",
-             (long long)json_integer_value(json_object_get(vars, "position")));
-    snprintf(ranked, sizeof ranked, "%lld",
-             (long long)json_integer_value(json_object_get(vars, "ranked")));
-    static const struct {
-        const char *en, *zh;
-    } tiers[] = {{"green", "绿色"}, {"blue", "蓝色"}, {"red", "红色"}};
-    const char *old_tier = json_string_value(json_object_get(vars, "old_tier")) ?: "";
-    const char *new_tier = json_string_value(json_object_get(vars, "new_tier")) ?: "";
-    for (size_t i = 0; i < 3; i++) {
-        if (strcmp(old_tier, tiers[i].en) == 0)
-            old_tier = tiers[i].zh;
-        if (strcmp(new_tier, tiers[i].en) == 0)
-            new_tier = tiers[i].zh;
-    }
-    const char *name = db_value(res, row, 3);
-    notify_var_t table[] = {
-        {"name", name && *name ? name : db_value(res, row, 2)},
-        {"center_name", nt->center_name},
-        {"quarter", quarter},
-        {"points", points},
-        {"position", position},
-        {"ranked", ranked},
-        {"old_tier", old_tier},
-        {"new_tier", new_tier},
+    notify_message_ctx_t ctx = {
+        .name = db_value(res, row, COL_NAME),
+        .licence = db_value(res, row, COL_LAWYER),
+        .center_name = nt->center_name,
+        .utc_offset = nt->d->cfg.utc_offset,
     };
-    char *out = notify_render(db_value(res, row, 6), table, sizeof table / sizeof table[0]);
-    json_decref(vars);
-    return out;
+    return notify_message_render(db_value(res, row, COL_BODY), db_value(res, row, COL_VARS),
+                                 db_value(res, row, COL_DEFAULTS), &ctx);
+}
+
+/* The spool line's "to": who receives the message. A firm's contacts are
+ * the ones the notice gave; a lawyer's stay in the read-model. */
+static json_t *s_recipient(const PGresult *res, int row)
+{
+    const char *kind = db_value(res, row, COL_RECIPIENT);
+    if (!kind || strcmp(kind, "firm") != 0)
+        return json_pack("{s:s, s:s}", "kind", "lawyer", "licence", db_value(res, row, COL_LAWYER));
+    json_t *to =
+        json_pack("{s:s, s:s}", "kind", "firm", "name", db_value(res, row, COL_TO_NAME) ?: "");
+    if (db_value(res, row, COL_TO_EMAIL))
+        json_object_set_new(to, "email", json_string(db_value(res, row, COL_TO_EMAIL)));
+    if (db_value(res, row, COL_TO_PHONE))
+        json_object_set_new(to, "phone", json_string(db_value(res, row, COL_TO_PHONE)));
+    return to;
 }
 
 /* Appends all lines and fsyncs; 0 on success. */
@@ -119,32 +127,53 @@ static db_next_t s_step(db_job_t *job, void *arg)
     run->events = outbox_batch_new(nt->d->outbox);
     size_t total = 0;
     char **texts = calloc((size_t)rows, sizeof *texts);
+    bool broken = false;
     for (int i = 0; i < rows; i++) {
-        if (!db_value(res, i, 6)) {
-            /* A template removed from the table: nothing sensible to send. */
-            log_error("notification %s: no template '%s'; marked failed", db_value(res, i, 0),
-                      db_value(res, i, 4));
-            pgarr_add(&failed, db_value(res, i, 0));
+        const char *id = db_value(res, i, COL_ID);
+        if (!db_value(res, i, COL_BODY)) {
+            /* A template removed from the table (or never written for this
+             * kind of notice): nothing sensible to send. */
+            log_error("notification %s: no template '%s'; marked failed", id,
+                      db_value(res, i, COL_TEMPLATE));
+            pgarr_add(&failed, id);
             continue;
         }
         char *body = s_render(nt, res, i);
+        if (!body) {
+            broken = true;
+            break;
+        }
         char at[40];
-        time_format_rfc3339(db_int64(res, i, 7), nt->d->cfg.utc_offset, at, sizeof at);
-        json_t *line =
-            json_pack("{s:I, s:s, s:s, s:s, s:s, s:s, s:s}", "id", (json_int_t)db_int64(res, i, 0),
-                      "center", db_value(res, i, 1), "lawyer", db_value(res, i, 2), "channel",
-                      "file", "template", db_value(res, i, 4), "message", body, "created_at", at);
+        time_format_rfc3339(db_int64(res, i, COL_CREATED), nt->d->cfg.utc_offset, at, sizeof at);
+        json_t *line = json_pack(
+            "{s:I, s:s, s:s, s:s, s:s, s:s, s:s, s:o}", "id", (json_int_t)db_int64(res, i, COL_ID),
+            "center", db_value(res, i, COL_CENTER), "lawyer", db_value(res, i, COL_LAWYER),
+            "channel", "file", "template", db_value(res, i, COL_TEMPLATE), "message", body,
+            "created_at", at, "to", s_recipient(res, i));
+        if (!line) {
+            /* Only text that is not UTF-8 (the center's name in the
+             * configuration) gets here: a retry would fail the same way. */
+            log_error("notification %s: message not representable as JSON; marked failed", id);
+            pgarr_add(&failed, id);
+            free(body);
+            continue;
+        }
         texts[i] = json_dumps(line, JSON_COMPACT);
-        total += strlen(texts[i]) + 1;
         json_decref(line);
-        pgarr_add(&ids, db_value(res, i, 0));
+        if (!texts[i]) {
+            free(body);
+            broken = true;
+            break;
+        }
+        total += strlen(texts[i]) + 1;
+        pgarr_add(&ids, id);
         pgarr_add(&bodies, body);
         Fayuan__NotificationDelivered ev = FAYUAN__NOTIFICATION_DELIVERED__INIT;
-        ev.notification_id = (char *)db_value(res, i, 0);
-        ev.lawyer = (char *)db_value(res, i, 2);
+        ev.notification_id = (char *)id;
+        ev.lawyer = (char *)db_value(res, i, COL_LAWYER);
         ev.channel = "file";
-        outbox_batch_add(run->events, "NotificationDelivered", db_value(res, i, 1), time_now_us(),
-                         &ev.base);
+        outbox_batch_add(run->events, "NotificationDelivered", db_value(res, i, COL_CENTER),
+                         time_now_us(), &ev.base);
         free(body);
     }
     char *all = malloc(total + 1), *p = all;
@@ -158,10 +187,13 @@ static db_next_t s_step(db_job_t *job, void *arg)
         free(texts[i]);
     }
     free(texts);
-    int rc = s_append(nt->spool, all, total);
+    int rc = -1;
+    if (broken)
+        log_error("cannot render notifications (out of memory); retrying");
+    else if ((rc = s_append(nt->spool, all, total)) != 0)
+        log_error("cannot write notification spool %s: %s", nt->spool, strerror(errno));
     free(all);
     if (rc != 0) {
-        log_error("cannot write notification spool %s: %s", nt->spool, strerror(errno));
         pgarr_free(&ids);
         pgarr_free(&bodies);
         pgarr_free(&failed);

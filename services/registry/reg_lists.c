@@ -61,7 +61,11 @@ static const char s_members_sql[] =
     "      WHERE m.center = l.center AND m.licence = l.licence "
     "        AND ($2 = '' OR m.pool = $2) "
     "        AND ($3 = '' OR m.state = $3 OR ($3 = 'probation_due' AND m.probation = 'due') "
-    "             OR ($3 = 'exit_pending' AND m.exit_pending)) "
+    "             OR ($3 = 'exit_pending' AND m.exit_pending) "
+    "             OR ($3 = 'mentor_needed' AND m.pool = 'case' AND m.state = 'active' "
+    "                 AND l.first_case_here IS NULL AND NOT EXISTS (SELECT 1 FROM memberships t "
+    "                   WHERE t.center = m.center AND t.licence = m.mentor AND t.pool = 'case' "
+    "                     AND t.state = 'active' AND NOT t.exit_pending))) "
     "        AND ($4 = '' OR (m.state IN ('active', 'suspended') AND m.confirmed_round <> $4)))) "
     "    AND ($3 <> 'outside' OR l.status = 'outside') "
     ") x";

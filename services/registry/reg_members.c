@@ -163,6 +163,7 @@ static const char s_probation_sql[] =
 static const char s_refused_sql[] = CHANGE_SQL(", rectification = 'refused'");
 static const char s_confirm_sql[] = CHANGE_SQL(", confirmed_round = $15");
 static const char s_note_sql[] = CHANGE_SQL("");
+static const char s_mentor_sql[] = CHANGE_SQL(", mentor = $11");
 
 /* After a removal: the ban (clause 28) on the person. */
 static const char s_ban_sql[] =
@@ -680,6 +681,63 @@ static reg_step_t s_round(reg_cmd_t *rc, db_job_t *job, int stage)
     return REG_DONE;
 }
 
+
+/* ---- mentor assign (clause 24) ------------------------------------------------- */
+
+/* mentor assign LICENCE [--mentor X]: a case-pool member's mentor, chosen
+ * by the rule (pool_pick_partner) or named by staff — for a newcomer whose
+ * mentor left, or when nobody qualified at activation. */
+static reg_step_t s_mentor(reg_cmd_t *rc, db_job_t *job, int stage)
+{
+    s_cmd_t *c = rc->data;
+    s_member_t *m = &c->m;
+    if (stage == 0)
+        return s_read(rc, job, m);
+    const char *named = reg_arg(rc, "mentor");
+    if (stage == 1) {
+        if (s_load(rc, job, m) != 0)
+            return REG_FAIL;
+        const s_ms_t *cm = NULL;
+        for (size_t i = 0; i < m->nms; i++)
+            if (strcmp(m->ms[i].pool, "case") == 0 && m->ms[i].state == POOL_S_ACTIVE)
+                cm = &m->ms[i];
+        if (!cm)
+            return reg_fail(rc, "not_member", "%s 不是在库的办案人员", m->licence);
+        if (named && strcmp(named, m->licence) == 0)
+            return reg_fail(rc, "invalid_argument", "不能指定本人为导师");
+        const char *p[] = {rc->center, m->licence, "case"};
+        db_job_add(job, s_candidates_sql, 3, p);
+        return REG_MORE;
+    }
+    const PGresult *res = db_job_result(job, 0);
+    const char *mentor = NULL;
+    if (named) {
+        for (int i = 0; i < PQntuples(res); i++)
+            if (strcmp(db_value(res, i, 0), named) == 0)
+                mentor = db_value(res, i, 0);
+        if (!mentor)
+            return reg_fail(rc, "invalid_argument", "%s 不是在库的办案人员，不能担任导师", named);
+    } else {
+        mentor = s_pick(res, rc->today, rc->reg->mentor_years);
+        if (!mentor)
+            return reg_fail(rc, "no_mentor",
+                            "没有办理法律援助案件满 %d 年且可担任导师的在库人员，请用 --mentor 指定",
+                            rc->reg->mentor_years);
+    }
+    s_change_t pc = {.pool = "case",
+                     .to = "active",
+                     .from = "active",
+                     .action = "mentor_assigned",
+                     .rule = "24",
+                     .reason = named ? "市中心指定导师" : "按规则指定导师",
+                     .other = mentor,
+                     .notice = "mentor_assigned",
+                     .until = "0"};
+    s_change(rc, job, s_mentor_sql, &pc);
+    rc->out = json_pack("{s:s, s:{s:s}}", "lawyer", m->licence, "partners", "case", mentor);
+    return REG_DONE;
+}
+
 static void s_cmd_free(void *p)
 {
     free(p);
@@ -701,13 +759,17 @@ bool registry_member_command(registry_t *reg, bus_ctl_req_t *req, const Fayuan__
             reg_cmd_run(reg, req, s_simple, c, s_cmd_free);
             return true;
         }
-    if (strcmp(cmd->command, "member_exam") == 0 || strcmp(cmd->command, "probation") == 0) {
-        s_cmd_t *c = calloc(1, sizeof *c);
-        c->command = cmd->command;
-        reg_cmd_run(reg, req, strcmp(cmd->command, "probation") == 0 ? s_probation : s_exam, c,
-                    s_cmd_free);
-        return true;
-    }
+    static const struct {
+        const char *command;
+        reg_step_fn step;
+    } staged[] = {{"member_exam", s_exam}, {"probation", s_probation}, {"mentor_assign", s_mentor}};
+    for (size_t i = 0; i < sizeof staged / sizeof staged[0]; i++)
+        if (strcmp(cmd->command, staged[i].command) == 0) {
+            s_cmd_t *c = calloc(1, sizeof *c);
+            c->command = staged[i].command;
+            reg_cmd_run(reg, req, staged[i].step, c, s_cmd_free);
+            return true;
+        }
     if (strcmp(cmd->command, "round_confirm") == 0) {
         s_round_t *r = calloc(1, sizeof *r);
         /* the body: licences, one per line (or the first CSV column) */

@@ -74,9 +74,12 @@ static const char s_remove_sql[] =
 static const char s_expire_sql[] =
     "WITH u AS (UPDATE memberships SET state = 'active', suspended_until = 0, updated_at = now() "
     "  WHERE state = 'suspended' AND suspended_until > 0 AND suspended_until <= $1::bigint "
-    "  RETURNING center, licence, pool) "
+    "  RETURNING center, licence, pool), "
+    "a AS (INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor) "
+    "  SELECT center, licence, pool, 'resumed', '暂停期满，自动恢复', '', 'timer' FROM u) "
     "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, notice) "
-    "SELECT center, licence, pool, 'resumed', '暂停期满，自动恢复', '', 'timer', 'resumed' FROM u";
+    "SELECT center, licence, CASE WHEN count(*) > 1 THEN '' ELSE min(pool) END, 'notice', "
+    "  '暂停期满，自动恢复', '', 'timer', 'resumed' FROM u GROUP BY center, licence";
 static const char s_probation_sql[] =
     "WITH u AS (UPDATE memberships SET probation = 'due', updated_at = now() "
     "  WHERE probation = 'serving' AND probation_until > 0 AND probation_until <= $1::bigint "

@@ -1,6 +1,7 @@
 /* Unit tests for notify_render: "{key}" substitution in Chinese message
  * templates (unknown or unbalanced braces kept as written, values inserted
- * verbatim and never expanded again) and the Chinese name of a quarter. */
+ * verbatim and never expanded again), the Chinese forms of a quarter, a pool,
+ * a clause and a date (at the center's UTC offset; 0 is no date). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -11,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fayuan/timeutil.h"
 #include "notify_render.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -208,6 +210,128 @@ static void test_quarter_small_buffer(void **state)
     assert_string_equal(notify_quarter_zh("bogus", echo, sizeof echo), "bog");
 }
 
+static void test_pool_zh(void **state)
+{
+    (void)state;
+    assert_string_equal(notify_pool_zh("duty"), "值班人员库");
+    assert_string_equal(notify_pool_zh("case"), "办案人员库");
+    /* "" is every pool: the whole resource pool. */
+    assert_string_equal(notify_pool_zh(""), "法律援助人员资源库");
+    assert_string_equal(notify_pool_zh(NULL), "法律援助人员资源库");
+    /* Unknown names are shown as given, never guessed. */
+    assert_string_equal(notify_pool_zh("Duty"), "Duty");
+    assert_string_equal(notify_pool_zh("duty "), "duty ");
+    assert_string_equal(notify_pool_zh("hotline"), "hotline");
+}
+
+static void s_expect_rule(const char *in, const char *want)
+{
+    char buf[128];
+    memset(buf, 0x55, sizeof buf);
+    const char *got = notify_rule_zh(in, buf, sizeof buf);
+    assert_ptr_equal(got, buf);
+    if (strcmp(got, want) != 0)
+        fail_msg("rule '%s': got '%s', want '%s'", in ? in : "(null)", got, want);
+}
+
+static void test_rule_zh(void **state)
+{
+    (void)state;
+    s_expect_rule("13", "第13条");
+    s_expect_rule("28", "第28条");
+    s_expect_rule("6", "第6条");
+    s_expect_rule("25(3)", "第25条第3项");
+    s_expect_rule("20(7)", "第20条第7项");
+    s_expect_rule("13/28", "第13条、第28条");
+    s_expect_rule("25(3)/28", "第25条第3项、第28条");
+    s_expect_rule("13/20/25", "第13条、第20条、第25条");
+    /* Blanks around a part, and empty parts, are dropped. */
+    s_expect_rule(" 13 / 28 ", "第13条、第28条");
+    s_expect_rule("13//28/", "第13条、第28条");
+    s_expect_rule("", "");
+    s_expect_rule(NULL, "");
+    s_expect_rule("/", "");
+    /* Anything else is shown as given rather than half-read. */
+    s_expect_rule("第二十八条", "第二十八条");
+    s_expect_rule("25(3", "25(3");
+    s_expect_rule("25()", "25()");
+    s_expect_rule("(3)", "(3)");
+    s_expect_rule("25(x)", "25(x)");
+    s_expect_rule("12345", "12345");
+    s_expect_rule("13a", "13a");
+    s_expect_rule("13/附件2", "第13条、附件2");
+}
+
+static void test_rule_zh_small_buffer(void **state)
+{
+    (void)state;
+    /* "第13条" is 3 + 2 + 3 = 8 bytes, "、第28条" 11 more: cut at whole
+     * parts only. */
+    char buf[32];
+    assert_string_equal(notify_rule_zh("13/28", buf, 9), "第13条");
+    assert_string_equal(notify_rule_zh("13/28", buf, 8), "");
+    assert_string_equal(notify_rule_zh("13/28", buf, 19), "第13条");
+    assert_string_equal(notify_rule_zh("13/28", buf, 20), "第13条、第28条");
+    char one[1] = {'z'};
+    assert_string_equal(notify_rule_zh("13", one, sizeof one), "");
+    char none[1] = {'z'};
+    notify_rule_zh("13", none, 0); /* nothing written */
+    assert_int_equal(none[0], 'z');
+}
+
+/* Unix microseconds of a local wall-clock time at an offset (minutes). */
+static int64_t s_local_us(int y, int mo, int d, int h, int mi, int offset)
+{
+    return (time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 - offset * 60) *
+           TIME_US_PER_SEC;
+}
+
+static void s_expect_date(int64_t us, int offset, const char *want)
+{
+    char buf[64];
+    memset(buf, 0x55, sizeof buf);
+    const char *got = notify_date_zh(us, offset, buf, sizeof buf);
+    assert_ptr_equal(got, buf);
+    if (strcmp(got, want) != 0)
+        fail_msg("date %lld at %+d: got '%s', want '%s'", (long long)us, offset, got, want);
+}
+
+static void test_date_zh(void **state)
+{
+    (void)state;
+    /* No leading zeros: 2027年1月5日. */
+    s_expect_date(s_local_us(2027, 1, 5, 10, 30, 480), 480, "2027年1月5日");
+    s_expect_date(s_local_us(2029, 12, 31, 23, 59, 480), 480, "2029年12月31日");
+    s_expect_date(s_local_us(2028, 2, 29, 12, 0, 480), 480, "2028年2月29日");
+    /* The center's local day, not UTC's: midnight in Shanghai is 16:00 UTC
+     * the day before. */
+    int64_t midnight = s_local_us(2027, 1, 1, 0, 0, 480);
+    s_expect_date(midnight, 480, "2027年1月1日");
+    s_expect_date(midnight - 1, 480, "2026年12月31日");
+    s_expect_date(midnight, 0, "2026年12月31日");
+    s_expect_date(midnight + 8 * 3600 * TIME_US_PER_SEC, 0, "2027年1月1日");
+    /* A western offset moves the day back. */
+    s_expect_date(s_local_us(2027, 3, 1, 2, 0, 0), -300, "2027年2月28日");
+    /* 1970-01-01 00:00:01 UTC is a real instant. */
+    s_expect_date(TIME_US_PER_SEC, 0, "1970年1月1日");
+}
+
+static void test_date_zh_missing(void **state)
+{
+    (void)state;
+    /* 0 is "no date" in the events; a negative value is no date either. */
+    s_expect_date(0, 480, "");
+    s_expect_date(-1, 480, "");
+    s_expect_date(INT64_MIN, 480, "");
+    /* Far ends of the range neither crash nor overflow. */
+    char buf[64];
+    assert_true(strlen(notify_date_zh(INT64_MAX, 480, buf, sizeof buf)) > 0);
+    assert_true(strlen(notify_date_zh(INT64_MAX, -720, buf, sizeof buf)) > 0);
+    /* Cut to the buffer. */
+    char small[5];
+    assert_string_equal(notify_date_zh(s_local_us(2027, 1, 5, 0, 0, 480), 480, small, 5), "2027");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,6 +347,11 @@ int main(void)
         cmocka_unit_test(test_quarter_zh),
         cmocka_unit_test(test_quarter_bad_input_echoed),
         cmocka_unit_test(test_quarter_small_buffer),
+        cmocka_unit_test(test_pool_zh),
+        cmocka_unit_test(test_rule_zh),
+        cmocka_unit_test(test_rule_zh_small_buffer),
+        cmocka_unit_test(test_date_zh),
+        cmocka_unit_test(test_date_zh_missing),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
