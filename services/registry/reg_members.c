@@ -681,7 +681,6 @@ static reg_step_t s_round(reg_cmd_t *rc, db_job_t *job, int stage)
     return REG_DONE;
 }
 
-
 /* ---- mentor assign (clause 24) ------------------------------------------------- */
 
 /* mentor assign LICENCE [--mentor X]: a case-pool member's mentor, chosen
@@ -720,9 +719,10 @@ static reg_step_t s_mentor(reg_cmd_t *rc, db_job_t *job, int stage)
     } else {
         mentor = s_pick(res, rc->today, rc->reg->mentor_years);
         if (!mentor)
-            return reg_fail(rc, "no_mentor",
-                            "没有办理法律援助案件满 %d 年且可担任导师的在库人员，请用 --mentor 指定",
-                            rc->reg->mentor_years);
+            return reg_fail(
+                rc, "no_mentor",
+                "没有办理法律援助案件满 %d 年且可担任导师的在库人员，请用 --mentor 指定",
+                rc->reg->mentor_years);
     }
     s_change_t pc = {.pool = "case",
                      .to = "active",

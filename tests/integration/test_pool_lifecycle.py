@@ -231,6 +231,17 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
           == "voluntary" and s.sql1("select count(*) from registry.audit where lawyer = %s "
                                     "and notice = 'exited'", M) == "1")
 
+    # P's mentor has left: P is listed for a new one
+    rc, js, err = s.ctl_json("--json", "members", "--state", "mentor_needed")
+    check("a newcomer whose mentor left is listed for a new mentor",
+          rc == 0 and [m["licence"] for m in js["members"]] == [P], js)
+    rc, out, err = s.ctl("mentor", "assign", P)
+    check("nobody else has 3 years of legal-aid cases: staff are asked to name one",
+          rc == 1 and "--mentor" in err, err)
+    rc, js, err = s.ctl_json("--json", "mentor", "assign", P, "--mentor", A)
+    check("staff name the mentor", rc == 0 and js["partners"] == {"case": A}
+          and s.sql1("select mentor from registry.memberships where licence = %s", P) == A, (js, err))
+
     # ---- out-of-pool lawyers (clause 9)
     O = "13303209900000009"
     rc, out, err = s.ctl("outside", "add", O, "--name", "孙库外", "--gender", "男", "--birth-date",
