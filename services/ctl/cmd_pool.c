@@ -249,10 +249,23 @@ static int s_member(ctl_t *c, const char *command, const char *lawyer, const cha
 
 int ctl_cmd_apply(ctl_t *c, int argc, char **argv)
 {
-    static const char *const opts[] = {"center",          "lawyer",      "pools", "name",
-                                       "gender",          "birth-date",  "firm",  "licensed-since",
-                                       "qualified-since", "specialties", "phone", "email",
-                                       "social",          "endorsed-on", "round", NULL};
+    static const char *const opts[] = {"center",
+                                       "lawyer",
+                                       "pools",
+                                       "name",
+                                       "gender",
+                                       "birth-date",
+                                       "firm",
+                                       "licensed-since",
+                                       "qualified-since",
+                                       "specialties",
+                                       "phone",
+                                       "email",
+                                       "social",
+                                       "endorsed-on",
+                                       "round",
+                                       "first-case-here",
+                                       NULL};
     return s_call(c, "apply", opts, argc > 0 ? argv[0] : NULL, s_show_apply);
 }
 

@@ -64,7 +64,7 @@ static const ctl_cmd_t s_commands[] = {
      "cases [--lawyer 执业证号] [--open]   案件及承办律师（--open 只列办理中的）"},
     {"apply", NULL, 0, 1,
      "lawyer pools name gender birth-date firm licensed-since qualified-since specialties phone "
-     "email social endorsed-on round",
+     "email social endorsed-on round first-case-here",
      ctl_cmd_apply,
      "apply [名单.csv] --lawyer 执业证号 --pools duty;case [--name 姓名 --gender 男 --birth-date "
      "1990-01-01 --firm 律所 --licensed-since 2020-01-01 ...] [--endorsed-on 日期] [--round 2026]  "

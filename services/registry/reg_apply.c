@@ -209,6 +209,8 @@ static reg_step_t s_apply(reg_cmd_t *rc, db_job_t *job, int stage)
     if (reg_arg_day(rc, "qualified_since", 0) == -2)
         return REG_FAIL;
     const char *social = reg_arg(rc, "social");
+    if (reg_arg_day(rc, "first_case_here", 0) == -2)
+        return REG_FAIL;
     /* decide every row first: a refusal changes nothing */
     for (size_t i = 0; i < ap->n; i++) {
         s_app_row_t *r = &ap->rows[i];
@@ -268,6 +270,15 @@ static reg_step_t s_apply(reg_cmd_t *rc, db_job_t *job, int stage)
                        "  ELSE social END, updated_at = now(), updated_xid = pg_current_xact_id() "
                        "WHERE center = $1 AND licence = $2",
                        5, p);
+        }
+        const char *first = reg_arg(rc, "first_case_here");
+        if (first) { /* declared history of legal-aid cases in the area (clause 24) */
+            const char *p[] = {rc->center, r->licence, first};
+            db_job_add(job,
+                       "UPDATE lawyers SET first_case_here = least(coalesce(first_case_here, "
+                       "  $3::date), $3::date), updated_at = now() "
+                       "WHERE center = $1 AND licence = $2",
+                       3, p);
         }
         char pools[16];
         snprintf(pools, sizeof pools, "%s%s%s", r->pools[0] ? "duty" : "",
