@@ -34,7 +34,7 @@ static int s_init(daemon_t *d, void *svc)
     registry_t *reg = svc;
     reg->d = d;
     reg->score = daemon_follow(d, "score", s_score_types, registry_apply_sanctions,
-                               registry_finish_sanctions, reg);
+                               registry_finish_events, reg);
     reg->gateway = daemon_follow(d, "gateway", s_gateway_types, registry_apply_gateway, NULL, reg);
     reg->assign = daemon_follow(d, "assign", s_assign_types, registry_apply_assign,
                                 registry_finish_events, reg);

@@ -142,3 +142,38 @@ size_t reg_announce_stage(outbox_batch_t *b, db_job_t *job, int first)
     outbox_batch_stage(b, job);
     return n;
 }
+
+/* ---- consumers whose batch changes the registry -------------------------------- */
+
+typedef struct {
+    outbox_batch_t *events;
+    int announce_at;
+} s_batch_t;
+
+db_next_t reg_batch_announce(consumer_apply_t *a)
+{
+    s_batch_t *st = calloc(1, sizeof *st);
+    st->announce_at = reg_announce_add(a->job);
+    a->state = st;
+    return DB_NEXT;
+}
+
+db_next_t reg_batch_events(registry_t *reg, consumer_apply_t *a)
+{
+    s_batch_t *st = a->state;
+    if (a->stage != 1 || !st)
+        return DB_COMMIT;
+    st->events = outbox_batch_new(reg->d->outbox);
+    reg_announce_stage(st->events, a->job, st->announce_at);
+    return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
+}
+
+void registry_finish_events(consumer_apply_t *a, bool committed, void *arg)
+{
+    s_batch_t *st = a->state;
+    if (!st)
+        return;
+    outbox_batch_finish(&st->events, a->job, committed);
+    free(st);
+    a->state = NULL;
+}

@@ -137,6 +137,22 @@ static const char s_person_sql[] =
     "  specialties = excluded.specialties, phone = excluded.phone, email = excluded.email, "
     "  social = excluded.social, updated_at = now(), updated_xid = pg_current_xact_id()";
 
+/* Adds the upsert of a person from a validated CSV row. */
+static void s_person(reg_cmd_t *rc, db_job_t *job, const reg_lawyer_row_t *r, const char *qualified,
+                     bool social)
+{
+    char spec[1024] = "";
+    for (size_t k = 0; k < r->nspecialties; k++) {
+        if (k)
+            strncat(spec, ";", sizeof spec - strlen(spec) - 1);
+        strncat(spec, r->specialties[k], sizeof spec - strlen(spec) - 1);
+    }
+    const char *p[] = {rc->center,    r->licence, r->name,           r->gender,
+                       r->birth_date, r->firm,    r->licensed_since, qualified ? qualified : "",
+                       spec,          r->phone,   r->email,          social ? "true" : "false"};
+    db_job_add(job, s_person_sql, 12, p);
+}
+
 /* The application, its memberships (applicant; reset when re-applying after
  * an exit or a rejection, the only states pool_transition lets apply from)
  * and the audit rows. */
@@ -241,25 +257,7 @@ static reg_step_t s_apply(reg_cmd_t *rc, db_job_t *job, int stage)
         s_app_row_t *r = &ap->rows[i];
         const reg_lawyer_row_t *pr = r->person;
         if (pr) {
-            char spec[1024] = "";
-            for (size_t k = 0; k < pr->nspecialties; k++) {
-                if (k)
-                    strncat(spec, ";", sizeof spec - strlen(spec) - 1);
-                strncat(spec, pr->specialties[k], sizeof spec - strlen(spec) - 1);
-            }
-            const char *p[] = {rc->center,
-                               pr->licence,
-                               pr->name,
-                               pr->gender,
-                               pr->birth_date,
-                               pr->firm,
-                               pr->licensed_since,
-                               qualified ? qualified : "",
-                               spec,
-                               pr->phone,
-                               pr->email,
-                               social && strcmp(social, "no") == 0 ? "false" : "true"};
-            db_job_add(job, s_person_sql, 12, p);
+            s_person(rc, job, pr, qualified, !(social && strcmp(social, "no") == 0));
         } else if (qualified || social) {
             const char *p[] = {rc->center, r->licence, qualified ? qualified : "",
                                social && strcmp(social, "no") == 0 ? "false" : "true",
@@ -642,15 +640,7 @@ static reg_step_t s_outside(reg_cmd_t *rc, db_job_t *job, int stage)
     if (db_int64(db_job_result(job, 0), 0, 0) > 0)
         return reg_fail(rc, "already_member", "%s 已在资源库或正在申请，无需登记为库外律师",
                         r->licence);
-    char spec[1024] = "";
-    for (size_t k = 0; k < r->nspecialties; k++) {
-        if (k)
-            strncat(spec, ";", sizeof spec - strlen(spec) - 1);
-        strncat(spec, r->specialties[k], sizeof spec - strlen(spec) - 1);
-    }
-    const char *p[] = {rc->center,        r->licence, r->name, r->gender, r->birth_date, r->firm,
-                       r->licensed_since, "",         spec,    r->phone,  r->email,      "true"};
-    db_job_add(job, s_person_sql, 12, p);
+    s_person(rc, job, r, NULL, true);
     const char *q[] = {rc->center, r->licence, rc->actor};
     db_job_add(job,
                "WITH u AS (UPDATE lawyers SET outside = true, status = CASE WHEN status IN "

@@ -16,11 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct {
-    outbox_batch_t *events;
-    int announce_at;
-} s_state_t;
-
 static const char s_eval_sql[] =
     "INSERT INTO evaluations (external_id, center, lawyer, case_no, level, grade, evaluated_at) "
     "SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::int[], $6::text[], "
@@ -119,8 +114,6 @@ db_next_t registry_apply_assign(consumer_apply_t *a, void *arg)
 {
     registry_t *reg = arg;
     if (a->stage == 0) {
-        s_state_t *st = calloc(1, sizeof *st);
-        a->state = st;
         size_t n = 0, nfirst = 0;
         pgarr_t fc, fx, ft;
         pgarr_init(&fc);
@@ -168,24 +161,7 @@ db_next_t registry_apply_assign(consumer_apply_t *a, void *arg)
         if (n == 0)
             return DB_COMMIT;
         db_job_add(a->job, s_complete_exits_sql, 0, NULL);
-        st->announce_at = reg_announce_add(a->job);
-        return DB_NEXT;
+        return reg_batch_announce(a);
     }
-    if (a->stage == 1) {
-        s_state_t *st = a->state;
-        st->events = outbox_batch_new(reg->d->outbox);
-        reg_announce_stage(st->events, a->job, st->announce_at);
-        return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
-    }
-    return DB_COMMIT;
-}
-
-void registry_finish_events(consumer_apply_t *a, bool committed, void *arg)
-{
-    s_state_t *st = a->state;
-    if (!st)
-        return;
-    outbox_batch_finish(&st->events, a->job, committed);
-    free(st);
-    a->state = NULL;
+    return reg_batch_events(reg, a);
 }

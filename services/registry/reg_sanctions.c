@@ -90,16 +90,10 @@ static const char s_probation_sql[] =
 
 /* ---- SanctionDue from scored ---------------------------------------------- */
 
-typedef struct {
-    outbox_batch_t *events;
-    int announce_at;
-} s_state_t;
-
 db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
 {
     registry_t *reg = arg;
     if (a->stage == 0) {
-        a->state = calloc(1, sizeof(s_state_t));
         size_t n = 0;
         int64_t now = time_now_us();
         int64_t today = reg_day_of(reg, now);
@@ -139,28 +133,9 @@ db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg)
             n++;
             fayuan__sanction_due__free_unpacked(ev, NULL);
         }
-        if (n == 0)
-            return DB_COMMIT;
-        ((s_state_t *)a->state)->announce_at = reg_announce_add(a->job);
-        return DB_NEXT;
+        return n > 0 ? reg_batch_announce(a) : DB_COMMIT;
     }
-    if (a->stage == 1) {
-        s_state_t *st = a->state;
-        st->events = outbox_batch_new(reg->d->outbox);
-        reg_announce_stage(st->events, a->job, st->announce_at);
-        return db_job_pending_count(a->job) > 0 ? DB_NEXT : DB_COMMIT;
-    }
-    return DB_COMMIT;
-}
-
-void registry_finish_sanctions(consumer_apply_t *a, bool committed, void *arg)
-{
-    s_state_t *st = a->state;
-    if (!st)
-        return;
-    outbox_batch_finish(&st->events, a->job, committed);
-    free(st);
-    a->state = NULL;
+    return reg_batch_events(reg, a);
 }
 
 /* ---- expiry ----------------------------------------------------------------- */

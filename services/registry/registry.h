@@ -31,7 +31,6 @@ typedef struct {
 
 /* reg_sanctions.c: carrying out scored's SanctionDue; ending suspensions */
 db_next_t registry_apply_sanctions(consumer_apply_t *a, void *arg);
-void registry_finish_sanctions(consumer_apply_t *a, bool committed, void *arg);
 void registry_expiry_start(registry_t *reg);
 void registry_expiry_stop(registry_t *reg);
 
@@ -42,6 +41,12 @@ void registry_expiry_stop(registry_t *reg);
  * Returns the number of events. */
 int reg_announce_add(db_job_t *job);
 size_t reg_announce_stage(outbox_batch_t *b, db_job_t *job, int first);
+/* The same for a consumer whose batch changes the registry: reg_batch_announce
+ * at the end of stage 0 (it returns DB_NEXT), reg_batch_events for the later
+ * stages, registry_finish_events as the consumer's finish function. */
+db_next_t reg_batch_announce(consumer_apply_t *a);
+db_next_t reg_batch_events(registry_t *reg, consumer_apply_t *a);
+void registry_finish_events(consumer_apply_t *a, bool committed, void *arg);
 
 /* reg_cmd.c: a staff command that changes the registry, as one transaction:
  * step() reads and decides over as many batches as it needs (REG_MORE after
@@ -99,7 +104,6 @@ bool registry_list_command(registry_t *reg, bus_ctl_req_t *req, const Fayuan__Ct
 /* reg_follow.c: ratings and cases from the gateway and assignd */
 db_next_t registry_apply_gateway(consumer_apply_t *a, void *arg);
 db_next_t registry_apply_assign(consumer_apply_t *a, void *arg);
-void registry_finish_events(consumer_apply_t *a, bool committed, void *arg);
 
 /* fayuanctl import lawyers: all-or-nothing CSV import (reg_csv.h) of a
  * center's existing list: its members become active, trained already. */
