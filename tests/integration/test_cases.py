@@ -18,7 +18,7 @@ import sys
 import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
-from fyproto import field, varint  # noqa: E402
+from fyproto import field, pb_fields, varint  # noqa: E402
 from fytime import at, now_local  # noqa: E402
 from harness import REPO, Stack, check, done, note  # noqa: E402
 
@@ -35,34 +35,6 @@ MENTOR = "13303199210001444"         # 叶秀英
 
 
 # ---- protobuf payloads ------------------------------------------------------------------------
-
-def pb_fields(data):
-    """{field number: [values]} of a protobuf message (varints as int, bytes as bytes)."""
-    out, i = {}, 0
-    while i < len(data):
-        key, i = _varint(data, i)
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v, i = _varint(data, i)
-        elif wt == 2:
-            ln, i = _varint(data, i)
-            v, i = data[i:i + ln], i + ln
-        else:
-            raise ValueError("wire type %d" % wt)
-        out.setdefault(num, []).append(v)
-    return out
-
-
-def _varint(data, i):
-    shift = v = 0
-    while True:
-        b = data[i]
-        i += 1
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return v, i
-
 
 def text(f, num):
     return f.get(num, [b""])[0].decode("utf-8")

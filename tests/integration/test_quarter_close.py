@@ -30,6 +30,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
 from fyfeed import lawyers_csv, licences  # noqa: E402
+from fyproto import pb_fields  # noqa: E402
 from fytime import at, days_of, now_local, previous_quarter, quarter_of  # noqa: E402
 from harness import Stack, check, done, note  # noqa: E402
 
@@ -60,34 +61,6 @@ def points_json(centi):
 
 
 # ---- protobuf payloads, decoded by hand ---------------------------------------------------------
-
-def pb_fields(data):
-    """{field number: [values]} of a protobuf message (varints as int, bytes as bytes)."""
-    out, i = {}, 0
-    while i < len(data):
-        key, i = _varint(data, i)
-        num, wt = key >> 3, key & 7
-        if wt == 0:
-            v, i = _varint(data, i)
-        elif wt == 2:
-            ln, i = _varint(data, i)
-            v, i = data[i:i + ln], i + ln
-        else:
-            raise ValueError("wire type %d" % wt)
-        out.setdefault(num, []).append(v)
-    return out
-
-
-def _varint(data, i):
-    shift = v = 0
-    while True:
-        b = data[i]
-        i += 1
-        v |= (b & 0x7F) << shift
-        shift += 7
-        if not b & 0x80:
-            return v, i
-
 
 def outbox(s, type_):
     return [pb_fields(bytes.fromhex(h)) for (h,) in
