@@ -1,11 +1,13 @@
 /* lawyers_model — the shared half of every service's read-model of the
  * registry. It decodes the LawyerChanged events of a consumer batch into
- * eight parallel text arrays and adds the service's own upsert, which reads
+ * ten parallel text arrays and adds the service's own upsert, which reads
  * them as
- *   unnest($1::text[], ..., $8::text[]) WITH ORDINALITY
- *     AS r(center, licence, name, firm, phone, email, pools, status, ord)
- * (pools ';'-separated). Several changes of one lawyer in a batch: the
- * statement should keep the last (DISTINCT ON ... ORDER BY ord DESC). */
+ *   unnest($1::text[], ..., $10::text[]) WITH ORDINALITY
+ *     AS r(center, licence, name, firm, phone, email, pools, status, serving,
+ *          mentor, ord)
+ * (pools and serving ';'-separated; mentor: the case-pool mentor). Several
+ * changes of one lawyer in a batch: the statement should keep the last
+ * (DISTINCT ON ... ORDER BY ord DESC). */
 #ifndef FAYUAN_LAWYERS_MODEL_H
 #define FAYUAN_LAWYERS_MODEL_H
 
@@ -15,8 +17,16 @@
 
 #define LAWYERS_MODEL_UNNEST                                                                       \
     "unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], "              \
-    "$7::text[], $8::text[]) WITH ORDINALITY "                                                     \
-    "AS r(center, licence, name, firm, phone, email, pools, status, ord)"
+    "$7::text[], $8::text[], $9::text[], $10::text[]) WITH ORDINALITY "                            \
+    "AS r(center, licence, name, firm, phone, email, pools, status, serving, mentor, ord)"
+
+/* The pools a member may be given work in now: the event's serving; for an
+ * event published before the registry carried memberships, every pool of an
+ * active member except cases while case assignment is stopped. Writes at most
+ * max pointers into out (borrowed from ev); returns how many. */
+size_t lawyers_model_serving(const Fayuan__LawyerChanged *ev, const char **out, size_t max);
+/* The mentor of the member's case-pool membership (clause 24); "" if none. */
+const char *lawyers_model_case_mentor(const Fayuan__LawyerChanged *ev);
 
 /* Calls fn for each decodable LawyerChanged event of the batch, in order
  * (undecodable ones are logged and skipped). */

@@ -30,18 +30,9 @@ typedef struct {
 
 /* assign_lawyers.c ---------------------------------------------------------- */
 
-/* The pools a LawyerChanged says the member may be given work in now, as
- * borrowed strings in out[0..return) (at most max). An event without
- * memberships and without serving was published before the registry carried
- * them: it is read as "every pool of an active member, except cases while
- * case assignment is stopped". */
-size_t assign_serving(const Fayuan__LawyerChanged *ev, const char **out, size_t max);
-/* The mentor of the member's case-pool membership (clause 24); "" if none.
- * Borrowed from ev. */
-const char *assign_case_mentor(const Fayuan__LawyerChanged *ev);
-
-/* The registry consumer: upserts the read-model lawyers. */
-db_next_t assign_apply_registry(consumer_apply_t *a, void *arg);
+/* The upsert of the read-model lawyers (with serving pools and the case-pool
+ * mentor), for lawyers_model_apply. */
+extern const char assign_lawyers_sql[];
 
 /* assign_cases.c ------------------------------------------------------------ */
 

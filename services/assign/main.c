@@ -55,8 +55,8 @@ static int s_init(daemon_t *d, void *svc)
 {
     assign_t *as = svc;
     as->d = d;
-    as->registry =
-        daemon_follow(d, "registry", lawyers_model_types, assign_apply_registry, NULL, as);
+    as->registry = daemon_follow(d, "registry", lawyers_model_types, lawyers_model_apply, NULL,
+                                 (void *)assign_lawyers_sql);
     as->gateway = daemon_follow(d, "gateway", s_gateway_types, assign_apply_gateway,
                                 assign_finish_gateway, as);
     return as->registry && as->gateway ? 0 : -1;

@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#define NCOLS 8
+#define NCOLS 10
 
 const char *const lawyers_model_types[] = {"LawyerChanged", NULL};
 
@@ -39,6 +39,50 @@ void lawyers_model_foreach(const consumer_apply_t *a,
     }
 }
 
+static const char *s_status(const Fayuan__LawyerChanged *ev)
+{
+    return ev->status && ev->status[0] ? ev->status : "active";
+}
+
+size_t lawyers_model_serving(const Fayuan__LawyerChanged *ev, const char **out, size_t max)
+{
+    size_t n = 0;
+    if (ev->n_memberships > 0 || ev->n_serving > 0) {
+        for (size_t i = 0; i < ev->n_serving && n < max; i++)
+            out[n++] = ev->serving[i];
+        return n;
+    }
+    if (strcmp(s_status(ev), "active") != 0)
+        return 0;
+    for (size_t i = 0; i < ev->n_pools && n < max; i++) {
+        if (ev->cases_suspended && strcmp(ev->pools[i], "case") == 0)
+            continue;
+        out[n++] = ev->pools[i];
+    }
+    return n;
+}
+
+const char *lawyers_model_case_mentor(const Fayuan__LawyerChanged *ev)
+{
+    for (size_t i = 0; i < ev->n_memberships; i++) {
+        const Fayuan__Membership *m = ev->memberships[i];
+        if (m->pool && strcmp(m->pool, "case") == 0)
+            return m->mentor ? m->mentor : "";
+    }
+    return "";
+}
+
+/* items[0..n) joined by ';' into buf (truncated to len). */
+static void s_join(char *buf, size_t len, char *const *items, size_t n)
+{
+    buf[0] = '\0';
+    for (size_t i = 0; i < n; i++) {
+        if (i)
+            strncat(buf, ";", len - strlen(buf) - 1);
+        strncat(buf, items[i], len - strlen(buf) - 1);
+    }
+}
+
 typedef struct {
     pgarr_t cols[NCOLS];
     size_t n;
@@ -47,15 +91,13 @@ typedef struct {
 static void s_add_row(const Fayuan__Envelope *env, const Fayuan__LawyerChanged *ev, void *arg)
 {
     s_columns_t *c = arg;
-    char pools[64] = "";
-    for (size_t p = 0; p < ev->n_pools; p++) {
-        if (p)
-            strncat(pools, ";", sizeof pools - strlen(pools) - 1);
-        strncat(pools, ev->pools[p], sizeof pools - strlen(pools) - 1);
-    }
+    char pools[64], serving[64];
+    const char *items[8];
+    s_join(pools, sizeof pools, ev->pools, ev->n_pools);
+    s_join(serving, sizeof serving, (char *const *)items, lawyers_model_serving(ev, items, 8));
     const char *vals[NCOLS] = {
-        env->center, ev->licence, ev->name, ev->firm,
-        ev->phone,   ev->email,   pools,    ev->status[0] ? ev->status : "active"};
+        env->center, ev->licence, ev->name,     ev->firm, ev->phone,
+        ev->email,   pools,       s_status(ev), serving,  lawyers_model_case_mentor(ev)};
     for (int i = 0; i < NCOLS; i++)
         pgarr_add(&c->cols[i], vals[i]);
     c->n++;

@@ -1,4 +1,4 @@
-/* test_assign_lawyers — what assignd keeps of a LawyerChanged: the pools the
+/* test_lawyers_model — what every read-model keeps of a LawyerChanged: the pools the
  * member may be given work in now (serving, or for an event published before
  * the registry carried memberships, every pool of an active member except
  * cases while case assignment is stopped) and the case-pool mentor. */
@@ -9,7 +9,7 @@
 
 #include <cmocka.h>
 
-#include "assign.h"
+#include "fayuan/lawyers_model.h"
 
 #include <string.h>
 
@@ -21,7 +21,7 @@ static const char *s_serving(const Fayuan__LawyerChanged *ev)
 {
     static char buf[64];
     const char *out[8];
-    size_t n = assign_serving(ev, out, 8);
+    size_t n = lawyers_model_serving(ev, out, 8);
     buf[0] = '\0';
     for (size_t i = 0; i < n; i++) {
         if (i)
@@ -88,7 +88,7 @@ static void test_serving_bounded(void **state)
     ev.pools = s_duty_case;
     ev.n_pools = 2;
     const char *out[1];
-    assert_int_equal(assign_serving(&ev, out, 1), 1);
+    assert_int_equal(lawyers_model_serving(&ev, out, 1), 1);
     assert_string_equal(out[0], "duty");
 }
 
@@ -99,7 +99,7 @@ static void test_case_mentor(void **state)
     ev.status = "active";
     ev.pools = s_case_only;
     ev.n_pools = 1;
-    assert_string_equal(assign_case_mentor(&ev), "");
+    assert_string_equal(lawyers_model_case_mentor(&ev), "");
     Fayuan__Membership duty = FAYUAN__MEMBERSHIP__INIT, kase = FAYUAN__MEMBERSHIP__INIT;
     duty.pool = "duty";
     duty.mentor = "13303199511001037"; /* probation companion, not a case mentor */
@@ -107,9 +107,9 @@ static void test_case_mentor(void **state)
     Fayuan__Membership *ms[] = {&duty, &kase};
     ev.memberships = ms;
     ev.n_memberships = 2;
-    assert_string_equal(assign_case_mentor(&ev), "");
+    assert_string_equal(lawyers_model_case_mentor(&ev), "");
     kase.mentor = "13303199210001444";
-    assert_string_equal(assign_case_mentor(&ev), "13303199210001444");
+    assert_string_equal(lawyers_model_case_mentor(&ev), "13303199210001444");
 }
 
 int main(void)
