@@ -88,6 +88,21 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
           and s.sql1("select count(*) from registry.audit where lawyer = %s and notice = 'resumed'", B) != "0"
           and s.sql("select notice, tell_firm from registry.audit where lawyer = %s and notice <> ''", C)
           == [("removed", "t")])
+    # notifyd delivers what the registry tells: the member, and the firm of the removal
+    def lines(template):
+        return [n for n in s.notifications() if n.get("template") == template]
+    s.wait_until(lambda: lines("member_suspended") and lines("member_resumed") and lines("member_removed")
+                 and lines("firm_removed"), 20, "member notices delivered")
+    susp, res, rem, firm = (lines(t) for t in ("member_suspended", "member_resumed", "member_removed",
+                                                "firm_removed"))
+    ban_day = time.strftime("%Y年", time.localtime(ban / 1e6))
+    check("B told once of the suspension (with its end) and once of its end",
+          [n["lawyer"] for n in susp] == [B] and [n["lawyer"] for n in res] == [B]
+          and "暂停" in susp[0]["message"], (susp, res))
+    check("C and C's firm told of the removal and the 3-year bar, with its end date",
+          [n["lawyer"] for n in rem] == [C] and len(firm) == 1
+          and firm[0]["to"]["kind"] == "firm" and firm[0]["to"]["name"] == "温州测试律师事务所"
+          and ban_day in rem[0]["message"] and "3年" in rem[0]["message"], (rem, firm))
     check("every change announced", int(s.sql1(
         "select count(*) from registry.outbox where type = 'LawyerChanged'")) >= 3 + 4)
     # redelivery: scored's consumer position is rewound; nothing is applied twice
