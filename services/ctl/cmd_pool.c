@@ -9,8 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_FILE (8 * 1024 * 1024)
-
 static const char *s_str(json_t *o, const char *key)
 {
     const char *v = json_string_value(json_object_get(o, key));
@@ -42,33 +40,7 @@ static int s_call(ctl_t *c, const char *command, const char *const *opts, const 
 {
     if (!file)
         return ctl_run(c, "registry", command, opts, show, NULL);
-    size_t len;
-    char *text = ctl_read_file(file, MAX_FILE, &len);
-    if (!text)
-        return CTL_USAGE;
-    Fayuan__CtlReply *reply = ctl_call(c, "registry", command, opts, text, len);
-    free(text);
-    if (!reply)
-        return CTL_NO_ANSWER;
-    int rc = ctl_finish(c, reply);
-    json_t *body = ctl_body(reply);
-    if (rc == CTL_OK && c->json) {
-        ctl_print_body(reply);
-    } else if (rc == CTL_OK) {
-        show(body, NULL);
-    } else if (!c->json) {
-        size_t i;
-        json_t *e;
-        json_array_foreach(json_object_get(body, "errors"), i, e)
-        {
-            fprintf(stderr, "  第 %lld 行 %s：%s\n",
-                    (long long)json_integer_value(json_object_get(e, "line")), s_str(e, "field"),
-                    s_str(e, "message"));
-        }
-    }
-    json_decref(body);
-    fayuan__ctl_reply__free_unpacked(reply, NULL);
-    return rc;
+    return ctl_run_file(c, "registry", command, opts, file, show, NULL);
 }
 
 /* ---- what staff see --------------------------------------------------------- */

@@ -56,9 +56,18 @@ Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,
 int ctl_run(ctl_t *c, const char *service, const char *command, const char *const *opt_names,
             void (*show)(json_t *body, void *arg), void *arg);
 
+/* The same with a file (at most 8 MiB) as the command's body; a refused
+ * file's errors are listed line by line (ctl_print_errors). */
+int ctl_run_file(ctl_t *c, const char *service, const char *command, const char *const *opt_names,
+                 const char *path, void (*show)(json_t *body, void *arg), void *arg);
+
 /* Prints a refused reply's message to stderr (and its JSON body with --json);
  * returns CTL_OK or CTL_REFUSED. */
 int ctl_finish(const ctl_t *c, const Fayuan__CtlReply *reply);
+
+/* Prints the "errors" list of a refused file ({"line", "field", "message"};
+ * line 0: about the whole file) to stderr. */
+void ctl_print_errors(json_t *body);
 
 /* The reply body parsed as JSON (NULL if it is not). */
 json_t *ctl_body(const Fayuan__CtlReply *reply);

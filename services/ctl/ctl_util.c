@@ -201,3 +201,44 @@ char *ctl_read_file(const char *path, size_t max, size_t *len)
     *len = n;
     return buf;
 }
+
+void ctl_print_errors(json_t *body)
+{
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(body, "errors"), i, e)
+    {
+        long long line = (long long)json_integer_value(json_object_get(e, "line"));
+        const char *field = json_string_value(json_object_get(e, "field"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        if (line > 0)
+            fprintf(stderr, "  第 %lld 行%s%s：%s\n", line, field ? " " : "", field ? field : "",
+                    msg ? msg : "");
+        else
+            fprintf(stderr, "  %s\n", msg ? msg : "");
+    }
+}
+
+int ctl_run_file(ctl_t *c, const char *service, const char *command, const char *const *opt_names,
+                 const char *path, void (*show)(json_t *body, void *arg), void *arg)
+{
+    size_t len;
+    char *text = ctl_read_file(path, 8 * 1024 * 1024, &len);
+    if (!text)
+        return CTL_USAGE;
+    Fayuan__CtlReply *reply = ctl_call(c, service, command, opt_names, text, len);
+    free(text);
+    if (!reply)
+        return CTL_NO_ANSWER;
+    int rc = ctl_finish(c, reply);
+    json_t *body = ctl_body(reply);
+    if (rc == CTL_OK && c->json)
+        ctl_print_body(reply);
+    else if (rc == CTL_OK)
+        show(body, arg);
+    else if (!c->json)
+        ctl_print_errors(body);
+    json_decref(body);
+    fayuan__ctl_reply__free_unpacked(reply, NULL);
+    return rc;
+}

@@ -1,4 +1,5 @@
-/* reg_csv — decoder and validator of the lawyer roster CSV (see reg_csv.h).
+/* reg_csv — decoder and validator of the lawyer roster CSV and of the
+ * licence list of a recruitment round (see reg_csv.h).
  *
  * Dialect: RFC 4180 (comma, double quotes, "" inside quotes, line breaks inside
  * quotes), with CRLF, LF or a lone CR as the line break, an optional UTF-8 BOM,
@@ -10,7 +11,8 @@
  * Every error names the physical line: the line where the record starts, or,
  * for a NUL byte, invalid UTF-8 or an unterminated quote, the line of the
  * offending byte or opening quote. A record gets at most one record-level error
- * (then its fields are not checked) or at most one error per field. */
+ * (then its fields are not checked) or at most one error per field. A licence
+ * list skips records whose fields are all empty wherever they are. */
 #include "reg_csv.h"
 
 #include <assert.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 
 #include <fayuan/timeutil.h>
+#include <jansson.h>
 
 /* ---- messages for staff (zh-CN) --------------------------------------------------------- */
 
@@ -60,6 +63,11 @@
 #define MSG_SPEC_CONTROL "专长不能包含控制字符"
 #define MSG_PHONE "电话应为手机号（11 位，如 13912345678）或座机号（如 0577-88376359）"
 #define MSG_EMAIL "电子邮箱格式不正确（应如 name@example.com，不超过 128 字节，不含空格）"
+/* The licence list (round confirm). */
+#define MSG_LIST_TOO_LARGE "文件过大（上限 %d 字节），请分批确认"
+#define MSG_LIST_OOM "内存不足，确认中止"
+#define MSG_LIST_TOO_MANY "超过 %d 个执业证号的上限，请分批确认"
+#define MSG_LIST_EMPTY "名单中没有执业证号：每行一个，或用导入 CSV 的第一列"
 
 /* ---- columns and limits ----------------------------------------------------------------- */
 
@@ -122,7 +130,9 @@ typedef struct {
     size_t tail; /* text[tail..len) is all blank: trailing blank lines */
     int line;
     int today_y, today_m, today_d;
-    reg_csv_result_t *out;
+    reg_csv_result_t *out;    /* the roster's result; NULL for a licence list */
+    reg_csv_error_t **errors; /* where s_error appends: the result's errors */
+    size_t *nerrors;
     size_t rows_cap, errors_cap;
     seen_t *seen; /* valid licences so far, for duplicates */
     size_t nseen, seen_cap;
@@ -324,14 +334,13 @@ static int s_date_cmp(int y0, int m0, int d0, int y1, int m1, int d1)
 __attribute__((format(printf, 4, 5))) static void s_error(parser_t *p, int line, const char *field,
                                                           const char *fmt, ...)
 {
-    reg_csv_result_t *out = p->out;
     if (p->oom)
         return;
-    if (s_grow((void **)&out->errors, &p->errors_cap, out->nerrors + 2, sizeof *out->errors) != 0) {
+    if (s_grow((void **)p->errors, &p->errors_cap, *p->nerrors + 2, sizeof **p->errors) != 0) {
         p->oom = true;
         return;
     }
-    reg_csv_error_t *e = &out->errors[out->nerrors++];
+    reg_csv_error_t *e = &(*p->errors)[(*p->nerrors)++];
     memset(e, 0, sizeof *e);
     e->line = line;
     snprintf(e->field, sizeof e->field, "%s", field);
@@ -564,6 +573,8 @@ static bool s_email_ok(const char *s)
     return dn >= 3 && strchr(dom, '.') && dom[0] != '.' && dom[dn - 1] != '.' && !strstr(dom, "..");
 }
 
+/* A valid licence not seen before is added to p->seen, which the licence
+ * list returns as its result. */
 static void s_check_licence(parser_t *p, int line, const char *s)
 {
     if (!s_licence_ok(s)) {
@@ -749,7 +760,7 @@ error:
 /* Checks one data record; adds the row if it has no error. */
 static void s_process(parser_t *p, record_t *r)
 {
-    size_t before = p->out->nerrors;
+    size_t before = *p->nerrors;
     int line = r->line;
     if (s_check_encoding(p, r) != 0)
         return;
@@ -790,7 +801,7 @@ static void s_process(parser_t *p, record_t *r)
     if (!s_email_ok(d.f[COL_EMAIL]))
         s_error(p, line, s_columns[COL_EMAIL], MSG_EMAIL);
 
-    if (p->out->nerrors == before && !p->oom && s_row_add(p, line, &d) != 0)
+    if (*p->nerrors == before && !p->oom && s_row_add(p, line, &d) != 0)
         p->oom = true;
 }
 
@@ -809,7 +820,44 @@ static int s_header(parser_t *p, record_t *r)
     return 0;
 }
 
-/* ---- entry points ----------------------------------------------------------------------- */
+/* ---- both formats ----------------------------------------------------------------------- */
+
+/* Sets up p over text[0..len) with errors going to *errors / *nerrors, which
+ * get their first two slots (s_error's spare one included). -1 if out of
+ * memory: then nothing is recorded. */
+static int s_start(parser_t *p, const char *text, size_t len, reg_csv_error_t **errors,
+                   size_t *nerrors)
+{
+    p->text = (const unsigned char *)text;
+    p->len = len;
+    p->line = 1;
+    p->errors = errors;
+    p->nerrors = nerrors;
+    if (s_grow((void **)errors, &p->errors_cap, 2, sizeof **errors) != 0)
+        return -1;
+    p->tail = len;
+    while (p->tail > 0 && s_is_blank(p->text + p->tail - 1, 1))
+        p->tail--;
+    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
+        p->pos = 3;
+    return 0;
+}
+
+/* Reports running out of memory as the last error (oom_msg, line 0), in the
+ * spare slot s_error keeps, and frees what the parse used. */
+static void s_finish(parser_t *p, record_t *r, const char *oom_msg)
+{
+    if (p->oom) {
+        reg_csv_error_t *e = &(*p->errors)[(*p->nerrors)++];
+        memset(e, 0, sizeof *e);
+        snprintf(e->message, sizeof e->message, "%s", oom_msg);
+    }
+    free(r->buf);
+    free(r->offs);
+    free(p->seen);
+}
+
+/* ---- the roster ------------------------------------------------------------------------- */
 
 int reg_csv_parse_lawyers(const char *text, size_t len, int today_y, int today_m, int today_d,
                           reg_csv_result_t *out)
@@ -819,9 +867,6 @@ int reg_csv_parse_lawyers(const char *text, size_t len, int today_y, int today_m
     assert(today_m >= 1 && today_m <= 12 && today_d >= 1 && today_d <= 31);
     memset(out, 0, sizeof *out);
     parser_t p = {
-        .text = (const unsigned char *)text,
-        .len = len,
-        .line = 1,
         .today_y = today_y,
         .today_m = today_m,
         .today_d = today_d,
@@ -830,18 +875,12 @@ int reg_csv_parse_lawyers(const char *text, size_t len, int today_y, int today_m
     record_t r;
     memset(&r, 0, sizeof r);
     int nrows = 0;
-    if (s_grow((void **)&out->errors, &p.errors_cap, 2, sizeof *out->errors) != 0)
+    if (s_start(&p, text, len, &out->errors, &out->nerrors) != 0)
         return -1;
     if (len > REG_CSV_MAX_BYTES) {
         s_error(&p, 0, "", MSG_TOO_LARGE, REG_CSV_MAX_BYTES);
         return -1;
     }
-
-    p.tail = len;
-    while (p.tail > 0 && s_is_blank(p.text + p.tail - 1, 1))
-        p.tail--;
-    if (len >= 3 && memcmp(text, "\xef\xbb\xbf", 3) == 0)
-        p.pos = 3;
 
     rec_status_t st = s_read_record(&p, &r);
     if (st == REC_OK) {
@@ -867,15 +906,7 @@ int reg_csv_parse_lawyers(const char *text, size_t len, int today_y, int today_m
         p.oom = true;
 
 out:
-    if (p.oom) {
-        /* The spare slot s_error keeps. */
-        reg_csv_error_t *e = &out->errors[out->nerrors++];
-        memset(e, 0, sizeof *e);
-        snprintf(e->message, sizeof e->message, MSG_OOM);
-    }
-    free(r.buf);
-    free(r.offs);
-    free(p.seen);
+    s_finish(&p, &r, MSG_OOM);
     return out->nerrors == 0 ? 0 : -1;
 }
 
@@ -888,4 +919,110 @@ void reg_csv_result_free(reg_csv_result_t *r)
     free(r->rows);
     free(r->errors);
     memset(r, 0, sizeof *r);
+}
+
+/* ---- the licence list ------------------------------------------------------------------- */
+
+/* Trims every field in place; true if all are empty. */
+static bool s_fields_empty(record_t *r)
+{
+    bool empty = true;
+    for (size_t i = 0; i < r->nfields; i++)
+        if (*s_trim(r->buf + r->offs[i]))
+            empty = false;
+    return empty;
+}
+
+int reg_csv_parse_licences(const char *text, size_t len, reg_licences_t *out)
+{
+    assert(out);
+    assert(text || len == 0);
+    memset(out, 0, sizeof *out);
+    parser_t p = {.out = NULL};
+    record_t r;
+    memset(&r, 0, sizeof r);
+    if (s_start(&p, text, len, &out->errors, &out->nerrors) != 0)
+        return -1;
+    if (len > REG_CSV_MAX_BYTES) {
+        s_error(&p, 0, "", MSG_LIST_TOO_LARGE, REG_CSV_MAX_BYTES);
+        return -1;
+    }
+
+    bool first = true; /* no record but blank ones yet: a header may come */
+    int nrecords = 0;
+    rec_status_t st = REC_OK;
+    while (!p.oom && (st = s_read_record(&p, &r)) == REC_OK) {
+        /* Encoding and quoting are judged on the whole record, as in the
+         * roster: ignored fields are still part of the file staff meant. */
+        bool clean = s_check_encoding(&p, &r) == 0;
+        if (clean && r.shape) {
+            s_error(&p, r.shape_line, "", "%s", r.shape);
+            clean = false;
+        }
+        if (clean && s_fields_empty(&r))
+            continue;
+        const char *licence = s_trim(r.buf + r.offs[0]); /* trimmed already: the new start */
+        if (clean && first && (s_ieq(licence, "licence") || strcmp(licence, "执业证号") == 0)) {
+            first = false;
+            continue;
+        }
+        first = false;
+        if (++nrecords > REG_CSV_MAX_ROWS) {
+            s_error(&p, r.line, "", MSG_LIST_TOO_MANY, REG_CSV_MAX_ROWS);
+            break;
+        }
+        if (clean)
+            s_check_licence(&p, r.line, licence);
+    }
+    if (st == REC_UNTERMINATED)
+        s_error(&p, r.quote_line, "", MSG_UNTERMINATED);
+    else if (st == REC_OOM)
+        p.oom = true;
+    if (nrecords == 0 && out->nerrors == 0)
+        s_error(&p, 0, "", MSG_LIST_EMPTY);
+
+    /* p.seen holds exactly the valid, unique licences, in file order. */
+    if (!p.oom && p.nseen > 0 && !(out->licences = calloc(p.nseen, sizeof *out->licences)))
+        p.oom = true;
+    for (size_t i = 0; i < p.nseen && !p.oom; i++) {
+        if (!(out->licences[i] = s_strdup(p.seen[i].licence)))
+            p.oom = true;
+        else
+            out->nlicences++;
+    }
+    s_finish(&p, &r, MSG_LIST_OOM);
+    return out->nerrors == 0 ? 0 : -1;
+}
+
+void reg_licences_free(reg_licences_t *l)
+{
+    if (!l)
+        return;
+    for (size_t i = 0; i < l->nlicences; i++)
+        free(l->licences[i]);
+    free(l->licences);
+    free(l->errors);
+    memset(l, 0, sizeof *l);
+}
+
+/* ---- errors for the reply --------------------------------------------------------------- */
+
+char *reg_csv_errors_json(const reg_csv_error_t *errors, size_t nerrors)
+{
+    json_t *arr = json_array();
+    json_t *body = json_pack("{s:o}", "errors", arr);
+    char *text = NULL;
+    if (!body)
+        return NULL;
+    for (size_t i = 0; i < nerrors; i++) {
+        const reg_csv_error_t *e = &errors[i];
+        json_t *o = json_pack("{s:i, s:s?, s:s}", "line", e->line, "field",
+                              e->field[0] ? e->field : NULL, "message", e->message);
+        if (json_array_append_new(arr, o) != 0)
+            goto out;
+    }
+    text = json_dumps(body, JSON_COMPACT);
+out:
+    json_decref(body);
+    return text;
 }

@@ -1,9 +1,10 @@
 /* reg_csv — decoder and validator of the lawyer roster CSV that staff import
- * with `fayuanctl import lawyers FILE.csv`. It owns the CSV dialect, the column
- * set and every per-field rule; it does no I/O, touches no database and reads
- * no clock ("today" is passed in), so registryd's import handler and the fuzz
- * target call it the same way. Import is all-or-nothing: the caller applies the
- * rows only when the result has no error. */
+ * with `fayuanctl import lawyers FILE.csv`, and of the licence list they send
+ * with `fayuanctl round confirm FILE.csv --round YEAR`. It owns the CSV dialect,
+ * the column set and every per-field rule; it does no I/O, touches no database
+ * and reads no clock ("today" is passed in), so registryd's handlers and the
+ * fuzz targets call it the same way. Both are all-or-nothing: the caller
+ * applies the result only when it has no error. */
 #ifndef FAYUAN_REG_CSV_H
 #define FAYUAN_REG_CSV_H
 
@@ -61,5 +62,38 @@ int reg_csv_parse_lawyers(const char *text, size_t len, int today_y, int today_m
 /* Frees everything r holds and zeroes it. Safe on NULL, on a zeroed result and
  * twice. */
 void reg_csv_result_free(reg_csv_result_t *r);
+
+/* The licence list of a recruitment round: an optional UTF-8 BOM, an optional
+ * header whose first field is "licence" (any case) or "执业证号", then one
+ * licence per record in the first field; further fields are ignored, so a bare
+ * list and the first columns of the import CSV both work. Same dialect and
+ * encoding rules as the roster; records whose fields are all empty (blank
+ * lines, a spreadsheet's ",,,") are skipped anywhere. */
+typedef struct {
+    char **licences; /* the valid ones, [0-9A-Za-z-]{1,32}, trimmed, unique, in file order */
+    size_t nlicences;
+    reg_csv_error_t *errors; /* in file order; field is "licence" or "" */
+    size_t nerrors;
+} reg_licences_t;
+
+/* Decodes text[0..len) (not NUL-terminated; NULL allowed when len is 0).
+ * Every bad or repeated licence is an error on its line; more than
+ * REG_CSV_MAX_ROWS licences, more than REG_CSV_MAX_BYTES or a list without
+ * any record is an error too. Returns 0 if there is no error (then nlicences
+ * >= 1), -1 otherwise; out is always filled (previous contents are
+ * overwritten, not freed) and must be released with reg_licences_free. -1
+ * with nerrors == 0 means out of memory before anything could be recorded. */
+int reg_csv_parse_licences(const char *text, size_t len, reg_licences_t *out)
+    __attribute__((warn_unused_result));
+
+/* Frees everything l holds and zeroes it. Safe on NULL, on a zeroed result and
+ * twice. */
+void reg_licences_free(reg_licences_t *l);
+
+/* The reply body of a refused file, {"errors":[{"line","field","message"}]}
+ * with field null when empty, as compact JSON text; the caller frees it. NULL
+ * if out of memory. */
+char *reg_csv_errors_json(const reg_csv_error_t *errors, size_t nerrors)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -11,7 +11,6 @@
 #include "fayuan/pgarr.h"
 #include "fayuan/timeutil.h"
 
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -155,17 +154,6 @@ static void s_done(ctlcmd_t *cmd, db_job_t *job, bool committed, void *arg)
     s_free(im);
 }
 
-static json_t *s_errors_json(const reg_csv_result_t *csv)
-{
-    json_t *arr = json_array();
-    for (size_t i = 0; i < csv->nerrors; i++) {
-        const reg_csv_error_t *e = &csv->errors[i];
-        json_array_append_new(arr, json_pack("{s:i, s:s?, s:s}", "line", e->line, "field",
-                                             e->field[0] ? e->field : NULL, "message", e->message));
-    }
-    return json_pack("{s:o}", "errors", arr);
-}
-
 void registry_import_lawyers(registry_t *reg, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd)
 {
     daemon_t *d = reg->d;
@@ -180,13 +168,11 @@ void registry_import_lawyers(registry_t *reg, bus_ctl_req_t *req, const Fayuan__
     time_local(time_now_us(), d->cfg.utc_offset, &y, &m, &day, &minute);
     if (reg_csv_parse_lawyers((const char *)cmd->body.data, cmd->body.len, y, m, day, &im->csv) !=
         0) {
-        json_t *errs = s_errors_json(&im->csv);
-        char *body = json_dumps(errs, JSON_COMPACT);
+        char *body = reg_csv_errors_json(im->csv.errors, im->csv.nerrors);
         char msg[128];
         snprintf(msg, sizeof msg, "导入失败：共 %zu 处错误，未导入任何记录", im->csv.nerrors);
         ctlcmd_reply_error_body(req, "invalid_csv", msg, body);
         free(body);
-        json_decref(errs);
         s_free(im);
         return;
     }

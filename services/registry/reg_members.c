@@ -5,8 +5,10 @@
  * of a recruitment round (4). Each reads the member's memberships, asks
  * pool_transition for every pool it targets, and changes only the pools
  * the rules allow (refusing, with the rule's reason, if none). */
+#include "reg_csv.h"
 #include "registry.h"
 
+#include "fayuan/ctlcmd.h"
 #include "fayuan/log.h"
 #include "fayuan/timeutil.h"
 
@@ -615,16 +617,15 @@ static reg_step_t s_probation(reg_cmd_t *rc, db_job_t *job, int stage)
 /* ---- a recruitment round re-confirms members (clause 4) ----------------------- */
 
 typedef struct {
-    char **licences;
+    reg_licences_t list; /* the decoded body; owns what licences points to */
+    char **licences;     /* list.licences: valid, unique, at least one */
     size_t n;
 } s_round_t;
 
 static void s_round_free(void *p)
 {
     s_round_t *r = p;
-    for (size_t i = 0; i < r->n; i++)
-        free(r->licences[i]);
-    free(r->licences);
+    reg_licences_free(&r->list);
     free(r);
 }
 
@@ -772,23 +773,19 @@ bool registry_member_command(registry_t *reg, bus_ctl_req_t *req, const Fayuan__
         }
     if (strcmp(cmd->command, "round_confirm") == 0) {
         s_round_t *r = calloc(1, sizeof *r);
-        /* the body: licences, one per line (or the first CSV column) */
-        char *text = strndup((const char *)cmd->body.data, cmd->body.len);
-        for (char *save, *line = strtok_r(text, "\r\n", &save); line;
-             line = strtok_r(NULL, "\r\n", &save)) {
-            char *comma = strchr(line, ',');
-            if (comma)
-                *comma = '\0';
-            while (*line == ' ' || *line == '\t')
-                line++;
-            if (strncmp(line, "\xEF\xBB\xBF", 3) == 0)
-                line += 3;
-            if (!*line || strcmp(line, "licence") == 0)
-                continue;
-            r->licences = realloc(r->licences, (r->n + 1) * sizeof *r->licences);
-            r->licences[r->n++] = strdup(line);
+        /* the body: licences, one per record (or the first CSV column); a
+         * list with any error confirms nobody */
+        if (reg_csv_parse_licences((const char *)cmd->body.data, cmd->body.len, &r->list) != 0) {
+            char *body = reg_csv_errors_json(r->list.errors, r->list.nerrors);
+            char msg[128];
+            snprintf(msg, sizeof msg, "名单有 %zu 处错误，未作任何确认", r->list.nerrors);
+            ctlcmd_reply_error_body(req, "invalid_csv", msg, body);
+            free(body);
+            s_round_free(r);
+            return true;
         }
-        free(text);
+        r->licences = r->list.licences;
+        r->n = r->list.nlicences;
         reg_cmd_run(reg, req, s_round, r, s_round_free);
         return true;
     }

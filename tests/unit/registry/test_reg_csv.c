@@ -1,4 +1,5 @@
-/* Unit tests for reg_csv: the lawyer roster CSV of `fayuanctl import lawyers`.
+/* Unit tests for reg_csv: the lawyer roster CSV of `fayuanctl import lawyers`
+ * and the licence list of `fayuanctl round confirm`.
  * Every input is copied into a buffer of exactly its length, so ASan catches
  * any read past len. Run from the repository root (the demo test reads
  * deploy/demo/lawyers.csv). */
@@ -8,6 +9,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,15 +114,21 @@ static void s_expect_good(int col, const char *value, reg_csv_result_t *r)
     assert_int_equal(r->rows[0].line, 2);
 }
 
+static void s_expect_error_lines(const reg_csv_error_t *errors, size_t nerrors, const int *lines,
+                                 size_t n)
+{
+    if (nerrors != n)
+        for (size_t i = 0; i < nerrors; i++)
+            print_error("error line %d [%s]: %s\n", errors[i].line, errors[i].field,
+                        errors[i].message);
+    assert_int_equal(nerrors, n);
+    for (size_t i = 0; i < n; i++)
+        assert_int_equal(errors[i].line, lines[i]);
+}
+
 static void s_expect_lines(const reg_csv_result_t *r, const int *lines, size_t n)
 {
-    if (r->nerrors != n)
-        for (size_t i = 0; i < r->nerrors; i++)
-            print_error("error line %d [%s]: %s\n", r->errors[i].line, r->errors[i].field,
-                        r->errors[i].message);
-    assert_int_equal(r->nerrors, n);
-    for (size_t i = 0; i < n; i++)
-        assert_int_equal(r->errors[i].line, lines[i]);
+    s_expect_error_lines(r->errors, r->nerrors, lines, n);
 }
 
 /* ---- whole files ------------------------------------------------------------------------ */
@@ -988,6 +996,413 @@ static void test_demo_file(void **state)
     s_check_demo(y, m, d);
 }
 
+/* ---- the licence list (round confirm) --------------------------------------------------- */
+
+#define BOM "\xef\xbb\xbf"
+
+static int s_list_n(const char *text, size_t len, reg_licences_t *l)
+{
+    char *copy = malloc(len ? len : 1);
+    assert_non_null(copy);
+    if (len)
+        memcpy(copy, text, len);
+    int rc = reg_csv_parse_licences(len ? copy : NULL, len, l);
+    free(copy);
+    return rc;
+}
+
+static int s_list(const char *text, reg_licences_t *l)
+{
+    return s_list_n(text, strlen(text), l);
+}
+
+/* Asserts text is accepted with exactly the n licences want, in order. */
+static void s_list_good(const char *text, const char *const *want, size_t n)
+{
+    reg_licences_t l;
+    int rc = s_list(text, &l);
+    for (size_t i = 0; i < l.nerrors; i++)
+        print_error("[%s] line %d [%s]: %s\n", text, l.errors[i].line, l.errors[i].field,
+                    l.errors[i].message);
+    assert_int_equal(rc, 0);
+    assert_int_equal(l.nerrors, 0);
+    assert_int_equal(l.nlicences, n);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(l.licences[i], want[i]);
+    reg_licences_free(&l);
+}
+
+/* Asserts text is refused with errors on exactly these lines; returns the
+ * result for further checks (caller frees). */
+static void s_list_bad(const char *text, size_t len, const int *lines, size_t n, reg_licences_t *l)
+{
+    assert_int_equal(s_list_n(text, len, l), -1);
+    s_expect_error_lines(l->errors, l->nerrors, lines, n);
+    for (size_t i = 0; i < l->nerrors; i++)
+        assert_true(strlen(l->errors[i].message) > 0);
+}
+
+static void test_licences_bare(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"13303201011012345", "WZ-V-0001", "a1", "7"};
+    s_list_good("13303201011012345\nWZ-V-0001\na1\n7\n", want, 4);
+    /* No final line break; spaces, tabs, NO-BREAK SPACE and U+3000 trimmed. */
+    s_list_good(" 13303201011012345\t\n\xc2\xa0WZ-V-0001\xe3\x80\x80\na1 \n7", want, 4);
+    static const char *const one[] = {"12345678901234567890123456789012"};
+    s_list_good("12345678901234567890123456789012", one, 1);
+}
+
+static void test_licences_bom(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"A1", "A2"};
+    s_list_good(BOM "A1\nA2\n", want, 2);
+    s_list_good(BOM "licence\nA1\nA2\n", want, 2);
+    s_list_good(BOM "执业证号\r\nA1\r\nA2\r\n", want, 2);
+
+    /* Only one BOM, and only at the start: the second is part of the field. */
+    reg_licences_t l;
+    const int l1[] = {1};
+    const char *two = BOM BOM "A1\nA2\n";
+    s_list_bad(two, strlen(two), l1, 1, &l);
+    assert_string_equal(l.errors[0].field, "licence");
+    assert_int_equal(l.nlicences, 1);
+    assert_string_equal(l.licences[0], "A2");
+    reg_licences_free(&l);
+    const int l2[] = {2};
+    const char *mid = "A1\n" BOM "A2\n";
+    s_list_bad(mid, strlen(mid), l2, 1, &l);
+    reg_licences_free(&l);
+}
+
+static void test_licences_header(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"A1", "A2"};
+    static const char *const headers[] = {
+        "licence\n",         "Licence\n",         "LICENCE\n",      "执业证号\n",
+        "\"licence\"\n",     " licence \t\n",     "licence,name\n", "执业证号,姓名,性别,出生日期\n",
+        REG_CSV_HEADER "\n", "\n\n  \nlicence\n", /* the first record that is not blank */
+    };
+    for (size_t i = 0; i < sizeof headers / sizeof headers[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "%sA1\nA2\n", headers[i]);
+        s_list_good(text, want, 2);
+    }
+
+    /* Only there: later, 执业证号 is a bad licence on its line. */
+    reg_licences_t l;
+    const int l3[] = {3};
+    const char *late = "A1\nA2\n执业证号\n";
+    s_list_bad(late, strlen(late), l3, 1, &l);
+    assert_string_equal(l.errors[0].field, "licence");
+    assert_int_equal(l.nlicences, 2);
+    reg_licences_free(&l);
+    /* Not a header: other words are taken as the first licence. */
+    const int l1[] = {1};
+    const char *other = "执业证号码\nA1\nA2\n";
+    s_list_bad(other, strlen(other), l1, 1, &l);
+    reg_licences_free(&l);
+}
+
+static void test_licences_first_column(void **state)
+{
+    (void)state;
+    /* The import CSV as it is, and its first columns pasted. */
+    static const char *const want[] = {"13303201011012345", "13303201510001148", "WZ-V-0001"};
+    s_list_good(REG_CSV_HEADER "\n"
+                               "13303201011012345,张三,男,1985-04-12,温州瓯江律师事务所,"
+                               "2010-07-01,duty;case,\"婚姻家事;劳动争议\",13912345678,\n"
+                               "13303201510001148,李四,F,1990-02-18,\"温州\"\"塘河\"\"律所\","
+                               "2015-08-01,值班,,0577-88376359,\n"
+                               "WZ-V-0001,王五,male,1999-10-03,,,duty,,,\n",
+                want, 3);
+    s_list_good("执业证号,姓名\n13303201011012345,张三\n13303201510001148\n"
+                "WZ-V-0001,王五,,,,,,,,,,,,\n",
+                want, 3);
+    /* Any text in the other columns, even what would be a bad licence. */
+    s_list_good("13303201011012345,WZ_1\n13303201510001148, 张 三 ,\nWZ-V-0001,,\n", want, 3);
+    /* An empty first column with something after it is a bad licence. */
+    reg_licences_t l;
+    const int l2[] = {2};
+    const char *gap = "A1,甲\n,乙\n";
+    s_list_bad(gap, strlen(gap), l2, 1, &l);
+    assert_string_equal(l.errors[0].field, "licence");
+    reg_licences_free(&l);
+}
+
+static void test_licences_quoted(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"A1", "A2", "A3", "A4"};
+    /* Quotes, spaces around them, a comma and line breaks inside an ignored field. */
+    s_list_good("\"A1\"\n \"A2\" ,\"甲, 乙\"\nA3,\"第一行\n第二行\r\n第三行\"\n\" A4 \"\n", want,
+                4);
+
+    /* Lines after a record over three physical lines; quoting errors. */
+    reg_licences_t l;
+    const char *text = "A1,\"x\ny\nz\"\n" /* lines 1-3 */
+                       "A_2\n"            /* 4: bad licence */
+                       "\"A\"\"3\"\n"     /* 5: A"3 is a bad licence */
+                       "\"A4\"x\n"        /* 6: text after the closing quote */
+                       "A5,张\"三\n"      /* 7: a quote in an unquoted field */
+                       "A6\n";
+    const int lines[] = {4, 5, 6, 7};
+    s_list_bad(text, strlen(text), lines, 4, &l);
+    assert_string_equal(l.errors[0].field, "licence");
+    assert_string_equal(l.errors[1].field, "licence");
+    assert_string_equal(l.errors[2].field, "");
+    assert_string_equal(l.errors[3].field, "");
+    assert_int_equal(l.nlicences, 2);
+    assert_string_equal(l.licences[0], "A1");
+    assert_string_equal(l.licences[1], "A6");
+    reg_licences_free(&l);
+
+    /* An unterminated quote: on the line of the opening quote. */
+    const char *open = "A1\nA2,甲\nA3,\"乙\n丙\n";
+    const int ol[] = {3};
+    s_list_bad(open, strlen(open), ol, 1, &l);
+    assert_non_null(strstr(l.errors[0].message, "引号未闭合"));
+    reg_licences_free(&l);
+    const int el[] = {1};
+    s_list_bad("\"", 1, el, 1, &l);
+    reg_licences_free(&l);
+}
+
+static void test_licences_blank_lines(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"A1", "A2", "A3"};
+    /* Anywhere, and a spreadsheet's empty rows too. */
+    s_list_good("\n \t\nlicence\n\nA1\n  \n,,,\n\"\",\" \"\nA2\r\n\r\n\xe3\x80\x80\nA3\n\n\n", want,
+                3);
+    reg_licences_t l;
+    const char *text = "\n\nA1\n\n\nA_2\n,,\nA3\n\n";
+    const int lines[] = {6};
+    s_list_bad(text, strlen(text), lines, 1, &l);
+    assert_int_equal(l.nlicences, 2);
+    reg_licences_free(&l);
+}
+
+static void test_licences_bad(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {
+        "123456789012345678901234567890123",
+        "13303 201011012345",
+        "WZ_2024",
+        "１３３０３",
+        "张三",
+        "WZ/1",
+        "A1;A2",
+        "A1\xc2\xa0"
+        "A2",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "licence\nA1\n%s,甲\nA2\n", bad[i]);
+        reg_licences_t l;
+        const int lines[] = {3};
+        s_list_bad(text, strlen(text), lines, 1, &l);
+        assert_string_equal(l.errors[0].field, "licence");
+        assert_non_null(strstr(l.errors[0].message, "执业证号应为"));
+        assert_int_equal(l.nlicences, 2);
+        reg_licences_free(&l);
+    }
+    /* Every bad one is reported, in file order; the result keeps the good ones. */
+    reg_licences_t l;
+    const char *text = "licence\nA_1\nA2\n\nA 3\nA4\n张三\n";
+    const int lines[] = {2, 5, 7};
+    s_list_bad(text, strlen(text), lines, 3, &l);
+    assert_int_equal(l.nlicences, 2);
+    assert_string_equal(l.licences[0], "A2");
+    assert_string_equal(l.licences[1], "A4");
+    reg_licences_free(&l);
+}
+
+static void test_licences_duplicate(void **state)
+{
+    (void)state;
+    reg_licences_t l;
+    const char *text = "licence\n"
+                       "A1\n"       /* 2 */
+                       "A2,甲\n"    /* 3 */
+                       "A1,乙\n"    /* 4: as line 2 */
+                       "\" A1 \"\n" /* 5: trimmed, as line 2 */
+                       "a1\n"       /* 6: another licence */
+                       "A_3\n"      /* 7: bad, claims nothing */
+                       "A_3\n"      /* 8: bad again, not a duplicate */
+                       "A2\n";      /* 9: as line 3 */
+    const int lines[] = {4, 5, 7, 8, 9};
+    s_list_bad(text, strlen(text), lines, 5, &l);
+    assert_non_null(strstr(l.errors[0].message, "第 2 行"));
+    assert_non_null(strstr(l.errors[1].message, "第 2 行"));
+    assert_non_null(strstr(l.errors[2].message, "执业证号应为"));
+    assert_non_null(strstr(l.errors[3].message, "执业证号应为"));
+    assert_non_null(strstr(l.errors[4].message, "第 3 行"));
+    for (size_t i = 0; i < l.nerrors; i++)
+        assert_string_equal(l.errors[i].field, "licence");
+    assert_int_equal(l.nlicences, 3);
+    assert_string_equal(l.licences[0], "A1");
+    assert_string_equal(l.licences[1], "A2");
+    assert_string_equal(l.licences[2], "a1");
+    reg_licences_free(&l);
+}
+
+static void test_licences_empty(void **state)
+{
+    (void)state;
+    static const char *const empty[] = {
+        "",        "\n\n",        " \t\r\n",          BOM,           BOM "\n",
+        "licence", "licence\n\n", "执业证号\r\n\r\n", ",,,\n\"\"\n", REG_CSV_HEADER "\n",
+    };
+    for (size_t i = 0; i < sizeof empty / sizeof empty[0]; i++) {
+        reg_licences_t l;
+        const int lines[] = {0};
+        s_list_bad(empty[i], strlen(empty[i]), lines, 1, &l);
+        assert_string_equal(l.errors[0].field, "");
+        assert_non_null(strstr(l.errors[0].message, "没有执业证号"));
+        assert_int_equal(l.nlicences, 0);
+        assert_null(l.licences);
+        reg_licences_free(&l);
+    }
+    /* A list whose every record is bad reports those, not emptiness. */
+    reg_licences_t l;
+    const int lines[] = {2};
+    s_list_bad("licence\nA_1\n", strlen("licence\nA_1\n"), lines, 1, &l);
+    assert_int_equal(l.nlicences, 0);
+    reg_licences_free(&l);
+}
+
+static void test_licences_crlf(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"A1", "A2", "A3"};
+    s_list_good("licence\r\nA1\r\nA2,\"x\r\ny\"\r\nA3\r\n\r\n", want, 3);
+    s_list_good("licence\rA1\rA2\rA3", want, 3);
+    s_list_good("A1\r\nA2\nA3\r", want, 3);
+
+    reg_licences_t l;
+    const char *crlf = "licence\r\nA1\r\nA2,\"x\r\ny\"\r\n\r\nA_3\r\nA1\r\n";
+    const int lines[] = {6, 7};
+    s_list_bad(crlf, strlen(crlf), lines, 2, &l);
+    assert_non_null(strstr(l.errors[1].message, "第 2 行"));
+    reg_licences_free(&l);
+    const char *cr = "A1\rA2\r\rA_3\r";
+    const int cl[] = {4};
+    s_list_bad(cr, strlen(cr), cl, 1, &l);
+    reg_licences_free(&l);
+}
+
+static void test_licences_encoding(void **state)
+{
+    (void)state;
+    reg_licences_t l;
+    /* A GBK file: the names in an ignored column give it away. */
+    const char *gbk = "A1,\xd5\xc5\xc8\xfd\nA2,\xc0\xee\xcb\xc4\n";
+    const int gl[] = {1, 2};
+    s_list_bad(gbk, strlen(gbk), gl, 2, &l);
+    assert_non_null(strstr(l.errors[0].message, "UTF-8"));
+    assert_int_equal(l.nlicences, 0);
+    reg_licences_free(&l);
+    /* A GBK header is refused too, rather than taken for a licence. */
+    const char *gbk_head = "\xd6\xb4\xd2\xb5\xd6\xa4\xba\xc5\nA1\n";
+    const int hl[] = {1};
+    s_list_bad(gbk_head, strlen(gbk_head), hl, 1, &l);
+    reg_licences_free(&l);
+
+    static const char nul[] = "A1\nA2,\0\nA3\n\"A4\n\0\"\nA5\n";
+    const int nl[] = {2, 5};
+    s_list_bad(nul, sizeof nul - 1, nl, 2, &l);
+    assert_non_null(strstr(l.errors[0].message, "NUL"));
+    assert_int_equal(l.nlicences, 3);
+    reg_licences_free(&l);
+}
+
+static void test_licences_limits(void **state)
+{
+    (void)state;
+    reg_licences_t l;
+    /* REG_CSV_MAX_ROWS licences are fine (a header and blank lines do not
+     * count), one more is refused on its line. */
+    size_t cap = (size_t)(REG_CSV_MAX_ROWS + 1) * 16 + 100;
+    char *text = malloc(cap);
+    assert_non_null(text);
+    size_t n = (size_t)snprintf(text, cap, "licence\n\n");
+    for (int i = 0; i < REG_CSV_MAX_ROWS; i++)
+        n += (size_t)snprintf(text + n, cap - n, "L%d\n", i);
+    n += (size_t)snprintf(text + n, cap - n, "\n,,\n");
+    assert_int_equal(s_list_n(text, n, &l), 0);
+    assert_int_equal(l.nlicences, REG_CSV_MAX_ROWS);
+    assert_string_equal(l.licences[REG_CSV_MAX_ROWS - 1], "L4999");
+    reg_licences_free(&l);
+    n += (size_t)snprintf(text + n, cap - n, "L\n");
+    const int lines[] = {REG_CSV_MAX_ROWS + 5};
+    s_list_bad(text, n, lines, 1, &l);
+    assert_string_equal(l.errors[0].field, "");
+    reg_licences_free(&l);
+    free(text);
+
+    size_t big = (size_t)REG_CSV_MAX_BYTES + 1;
+    text = malloc(big);
+    assert_non_null(text);
+    memset(text, 'A', big);
+    const int zero[] = {0};
+    s_list_bad(text, big, zero, 1, &l);
+    assert_int_equal(l.nlicences, 0);
+    reg_licences_free(&l);
+    /* The limit itself is fine (here, one licence too long). */
+    text[REG_CSV_MAX_BYTES - 1] = '\n';
+    const int one[] = {1};
+    s_list_bad(text, REG_CSV_MAX_BYTES, one, 1, &l);
+    reg_licences_free(&l);
+    free(text);
+}
+
+static void test_licences_free_is_safe(void **state)
+{
+    (void)state;
+    reg_licences_t l;
+    memset(&l, 0, sizeof l);
+    reg_licences_free(&l);
+    reg_licences_free(NULL);
+    assert_int_equal(s_list("A1\nA2\n", &l), 0);
+    reg_licences_free(&l);
+    assert_null(l.licences);
+    assert_null(l.errors);
+    assert_int_equal(l.nlicences, 0);
+    reg_licences_free(&l);
+}
+
+static void test_errors_json(void **state)
+{
+    (void)state;
+    reg_licences_t l;
+    assert_int_equal(s_list("licence\nA_1\n\"甲\"\"乙\n", &l), -1);
+    char *text = reg_csv_errors_json(l.errors, l.nerrors);
+    assert_non_null(text);
+    json_error_t err;
+    json_t *body = json_loads(text, 0, &err);
+    assert_non_null(body);
+    json_t *arr = json_object_get(body, "errors");
+    assert_int_equal(json_array_size(arr), 2);
+    json_t *e0 = json_array_get(arr, 0), *e1 = json_array_get(arr, 1);
+    assert_int_equal(json_integer_value(json_object_get(e0, "line")), 2);
+    assert_string_equal(json_string_value(json_object_get(e0, "field")), "licence");
+    assert_string_equal(json_string_value(json_object_get(e0, "message")), l.errors[0].message);
+    assert_int_equal(json_integer_value(json_object_get(e1, "line")), 3);
+    assert_true(json_is_null(json_object_get(e1, "field")));
+    assert_non_null(strstr(json_string_value(json_object_get(e1, "message")), "引号未闭合"));
+    json_decref(body);
+    free(text);
+    reg_licences_free(&l);
+
+    text = reg_csv_errors_json(NULL, 0);
+    assert_string_equal(text, "{\"errors\":[]}");
+    free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -1019,6 +1434,20 @@ int main(void)
         cmocka_unit_test(test_limits),
         cmocka_unit_test(test_free_is_safe),
         cmocka_unit_test(test_demo_file),
+        cmocka_unit_test(test_licences_bare),
+        cmocka_unit_test(test_licences_bom),
+        cmocka_unit_test(test_licences_header),
+        cmocka_unit_test(test_licences_first_column),
+        cmocka_unit_test(test_licences_quoted),
+        cmocka_unit_test(test_licences_blank_lines),
+        cmocka_unit_test(test_licences_bad),
+        cmocka_unit_test(test_licences_duplicate),
+        cmocka_unit_test(test_licences_empty),
+        cmocka_unit_test(test_licences_crlf),
+        cmocka_unit_test(test_licences_encoding),
+        cmocka_unit_test(test_licences_limits),
+        cmocka_unit_test(test_licences_free_is_safe),
+        cmocka_unit_test(test_errors_json),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
