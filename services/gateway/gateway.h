@@ -1,7 +1,8 @@
 /* gateway — gatewayd: the HTTP edge for external systems (12348 hotline,
  * case-quality system). It authenticates, validates (gw_feed), deduplicates
  * on (source, external id), commits accepted records in groups and answers
- * only after commit, and publishes each new record as an event. */
+ * only after commit, and publishes each new record as an event. It also
+ * serves the public case-pool list of clause 8 (gw_public) without login. */
 #ifndef FAYUAN_GATEWAY_H
 #define FAYUAN_GATEWAY_H
 
@@ -16,6 +17,7 @@ extern const migration_t gateway_migrations[];
 extern const size_t gateway_migrations_count;
 
 #include "gw_feed.h"
+#include "gw_public.h"
 
 /* One HTTP request to a feed endpoint, answered when all its records are. */
 typedef struct {
@@ -75,14 +77,17 @@ typedef struct gateway {
     daemon_t *d;
     struct evhttp *http;
     consumer_t *registry;
-    json_t *lawyers; /* set of known licences (object keys) for the default center */
-    bool lawyers_loaded;
+    json_t *lawyers;       /* set of known licences (object keys) for the default center */
+    gw_public_t *pub;      /* the public case-pool list of the default center */
+    bool lawyers_loaded;   /* both loaded from the database */
+    bool reloading;        /* a load job is queued */
     gw_pending_t *pending; /* records waiting for the next group commit */
     size_t npending, cappending;
     bool flushing;
     struct event *ev_flush;
     /* metrics */
     uint64_t m_requests, m_accepted, m_duplicate, m_rejected, m_conflict, m_commits, m_shed;
+    uint64_t m_public; /* requests for the public list */
 } gateway_t;
 
 /* gw_http.c: routing, authentication, validation, answers */
@@ -96,7 +101,9 @@ void gw_commit_init(gateway_t *gw);
 void gw_commit_fini(gateway_t *gw);
 void gw_commit_enqueue(gateway_t *gw, const gw_pending_t *p);
 
-/* gw_lawyers.c: read-model of the registry's lawyers */
+/* gw_lawyers.c: read-model of the registry's lawyers and case-pool lists */
+extern const char *const gw_registry_types[]; /* the registry events it follows */
+/* (Re)loads both from the database into memory (each time it is ready). */
 void gw_lawyers_load(gateway_t *gw);
 bool gw_lawyer_known(const gateway_t *gw, const char *licence);
 db_next_t gw_registry_apply(consumer_apply_t *a, void *arg);

@@ -56,6 +56,11 @@ static size_t s_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp_o
     return n;
 }
 
+size_t gw_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp)
+{
+    return s_utf8_decode(s, avail, cp);
+}
+
 /* Copies src into dst[cap] as valid, printable UTF-8: control characters and
  * invalid bytes become '?', and the copy stops before a character that would
  * not fit. */

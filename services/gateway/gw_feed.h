@@ -52,6 +52,11 @@ typedef struct {
     char message[256]; /* for the sender's developers, English, valid UTF-8 */
 } gw_error_t;
 
+/* Length of the valid UTF-8 character at s (1..4; avail >= 1 bytes may be
+ * read), 0 if s does not start one: overlong forms, surrogates and code
+ * points above U+10FFFF are invalid, as in jansson. The code point in *cp. */
+size_t gw_utf8_char(const unsigned char *s, size_t avail, uint32_t *cp);
+
 /* Fills err. field may be NULL. field and the formatted message are cut to
  * fit (on a UTF-8 character boundary) and any invalid UTF-8 or control
  * character becomes '?', so gw_error_json() never fails on them. */

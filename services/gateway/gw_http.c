@@ -165,6 +165,76 @@ reject:
     s_send_error(gw, req, &err);
 }
 
+/* ---- the public case-pool list (clause 8) --------------------------------- */
+
+/* Errors of the public endpoints: JSON as everywhere, never cached, and not
+ * counted with the feed records. */
+static void s_public_error(struct evhttp_request *req, const gw_error_t *err)
+{
+    evhttp_add_header(evhttp_request_get_output_headers(req), "Cache-Control", "no-store");
+    s_send_json(req, err->status, gw_error_json(err));
+}
+
+/* GET /v1/public/case-pool (JSON) and GET /case-pool (HTML): no login, the
+ * five fields of clause 8 and nothing else (gw_public.h). */
+static void s_case_pool(gateway_t *gw, struct evhttp_request *req, bool html)
+{
+    gw->m_public++;
+    gw_error_t err;
+    gw_public_query_t q;
+    const char *query = strchr(evhttp_request_get_uri(req), '?');
+    if (gw_public_query_parse(query ? query + 1 : NULL, &q, &err) != 0) {
+        s_public_error(req, &err);
+        return;
+    }
+    if (!gw->lawyers_loaded) {
+        gw_error_set(&err, 503, GW_ERR_INTERNAL, NULL, "the list is not loaded yet; retry later");
+        s_public_error(req, &err);
+        return;
+    }
+    int64_t now = time_now_us();
+    int y, m, d;
+    time_local(now, gw->d->cfg.utc_offset, &y, &m, &d, NULL);
+    const char *body;
+    size_t len;
+    int rc = gw_public_answer(gw->pub, &q, html, y, m, d, now, gw->d->cfg.utc_offset, &body, &len);
+    if (rc == 1) {
+        gw_error_set(&err, 404, GW_ERR_NOT_FOUND, "year", "no case-pool list was published for %d",
+                     q.year);
+        s_public_error(req, &err);
+        return;
+    }
+    if (rc != 0) {
+        gw_error_set(&err, 500, GW_ERR_INTERNAL, NULL, "out of memory; retry later");
+        s_public_error(req, &err);
+        return;
+    }
+    struct evkeyvalq *h = evhttp_request_get_output_headers(req);
+    evhttp_add_header(h, "Content-Type",
+                      html ? "text/html; charset=utf-8" : "application/json; charset=utf-8");
+    /* Short: a suspended member must drop off soon, and ages change daily. */
+    evhttp_add_header(h, "Cache-Control", "public, max-age=60");
+    evhttp_add_header(h, "X-Content-Type-Options", "nosniff");
+    if (html)
+        evhttp_add_header(h, "Content-Security-Policy",
+                          "default-src 'none'; style-src 'unsafe-inline'; base-uri 'none'; "
+                          "form-action 'none'");
+    struct evbuffer *buf = evbuffer_new();
+    evbuffer_add(buf, body, len); /* copied: body is the model's */
+    evhttp_send_reply(req, 200, "OK", buf);
+    evbuffer_free(buf);
+}
+
+static void s_case_pool_json(gateway_t *gw, struct evhttp_request *req)
+{
+    s_case_pool(gw, req, false);
+}
+
+static void s_case_pool_html(gateway_t *gw, struct evhttp_request *req)
+{
+    s_case_pool(gw, req, true);
+}
+
 /* ---- operational endpoints ---------------------------------------------- */
 
 static void s_healthz(gateway_t *gw, struct evhttp_request *req)
@@ -190,6 +260,8 @@ static void s_metrics(gateway_t *gw, struct evhttp_request *req)
                         "fayuan_gateway_shed_total %llu\n"
                         "# TYPE fayuan_gateway_commits_total counter\n"
                         "fayuan_gateway_commits_total %llu\n"
+                        "# TYPE fayuan_gateway_public_requests_total counter\n"
+                        "fayuan_gateway_public_requests_total %llu\n"
                         "# TYPE fayuan_gateway_pending_records gauge\n"
                         "fayuan_gateway_pending_records %zu\n"
                         "# TYPE fayuan_db_queue_jobs gauge\n"
@@ -199,7 +271,8 @@ static void s_metrics(gateway_t *gw, struct evhttp_request *req)
                         (unsigned long long)gw->m_requests, (unsigned long long)gw->m_accepted,
                         (unsigned long long)gw->m_duplicate, (unsigned long long)gw->m_conflict,
                         (unsigned long long)gw->m_rejected, (unsigned long long)gw->m_shed,
-                        (unsigned long long)gw->m_commits, gw->npending, db_queue_length(gw->d->db),
+                        (unsigned long long)gw->m_commits, (unsigned long long)gw->m_public,
+                        gw->npending, db_queue_length(gw->d->db),
                         (unsigned long long)outbox_published(gw->d->outbox));
     evhttp_add_header(evhttp_request_get_output_headers(req), "Content-Type",
                       "text/plain; version=0.0.4");
@@ -215,6 +288,8 @@ typedef struct {
 static const s_route_t s_routes[] = {
     {"/healthz", s_healthz},
     {"/metrics", s_metrics},
+    {"/v1/public/case-pool", s_case_pool_json},
+    {"/case-pool", s_case_pool_html},
 };
 
 static bool s_path_is(const char *uri, size_t plen, const char *path)

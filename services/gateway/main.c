@@ -1,7 +1,6 @@
 /* gatewayd — the HTTP edge for external systems. See services/gateway/gateway.h. */
 #include "gateway.h"
 
-#include "fayuan/lawyers_model.h"
 #include "fayuan/log.h"
 
 #include <stdlib.h>
@@ -25,17 +24,20 @@ static int s_init(daemon_t *d, void *svc)
     gateway_t *gw = svc;
     gw->d = d;
     gw->lawyers = json_object();
+    gw->pub = gw_public_new();
+    if (!gw->lawyers || !gw->pub)
+        return -1;
     gw_commit_init(gw);
-    gw->registry = daemon_follow(d, "registry", lawyers_model_types, gw_registry_apply,
-                                 gw_registry_finish, gw);
+    gw->registry =
+        daemon_follow(d, "registry", gw_registry_types, gw_registry_apply, gw_registry_finish, gw);
     return gw->registry ? gw_http_start(gw) : -1;
 }
 
 static void s_on_db_ready(daemon_t *d, void *svc)
 {
-    gateway_t *gw = svc;
-    if (!gw->lawyers_loaded)
-        gw_lawyers_load(gw);
+    /* Every time, not only the first: a batch whose commit was lost with the
+     * connection may have been applied without reaching memory. */
+    gw_lawyers_load(svc);
 }
 
 static void s_fini(daemon_t *d, void *svc)
@@ -44,6 +46,7 @@ static void s_fini(daemon_t *d, void *svc)
     gw_commit_fini(gw);
     gw_http_stop(gw);
     json_decref(gw->lawyers);
+    gw_public_destroy(&gw->pub);
 }
 
 int main(int argc, char **argv)

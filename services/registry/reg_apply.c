@@ -764,8 +764,7 @@ static void s_read_done(db_job_t *job, bool committed, const char *error, void *
         }
         out = json_pack("{s:o}", "applications", arr);
     }
-    bus_ctl_reply_json(rd->req, out);
-    json_decref(out);
+    bus_ctl_reply_json(rd->req, out); /* takes out */
     free(rd);
 }
 

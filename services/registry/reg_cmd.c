@@ -122,7 +122,7 @@ static void s_done(ctlcmd_t *cmd, db_job_t *job, bool committed, void *arg)
     if (rc->events)
         outbox_batch_finish(&rc->events, job, committed);
     if (committed && n > 0)
-        log_info("%s by %s: %zu events", rc->req->command, rc->actor, n);
+        log_info("%s by %s: %zu events", rc->command, rc->actor, n);
     if (rc->free_data)
         rc->free_data(rc->data);
     json_decref(rc->out);
@@ -136,6 +136,7 @@ void reg_cmd_run(registry_t *reg, bus_ctl_req_t *req, reg_step_fn step, void *da
     reg_cmd_t *rc = calloc(1, sizeof *rc);
     rc->reg = reg;
     rc->req = bus_ctl_request(req);
+    snprintf(rc->command, sizeof rc->command, "%s", rc->req->command);
     rc->step = step;
     rc->data = data;
     rc->free_data = free_data;

@@ -59,7 +59,8 @@ typedef enum { REG_MORE, REG_DONE, REG_FAIL } reg_step_t;
 typedef reg_step_t (*reg_step_fn)(reg_cmd_t *rc, db_job_t *job, int stage);
 struct reg_cmd {
     registry_t *reg;
-    const Fayuan__CtlRequest *req; /* valid until the command ends */
+    const Fayuan__CtlRequest *req; /* valid until the reply is sent (not in done) */
+    char command[48];
     const char *center;
     const char *actor; /* who: "staff:<name>" */
     int64_t now;       /* when the command started */
