@@ -252,6 +252,28 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
     check("an outside lawyer is not ranked", s.sql1("select count(*) from score.lawyers where licence = %s "
                                                     "and status in ('active','suspended')", O) == "0")
 
+    # ---- a recruitment round's applications as one CSV (all or nothing)
+    R1, R2 = "13303209900000011", "13303209900000012"
+    apath = os.path.join(s.dir, "round-apps.csv")
+    with open(apath, "w", encoding="utf-8") as f:
+        f.write("licence,name,gender,birth_date,firm,licensed_since,pools,specialties,phone,email\n"
+                "%s,冯一,男,1990-01-01,温州甲律师事务所,2015-01-01,duty;case,劳动争议,,\n"
+                "%s,冯二,女,1991-02-02,温州乙律师事务所,2016-02-02,case,,13900002222,\n" % (R1, R2))
+    rc, js, err = s.ctl_json("--json", "apply", apath, "--round", "2026", "--endorsed-on", ymd(today))
+    check("a round's CSV records one application per row, each checked",
+          rc == 0 and [a["lawyer"] for a in js["applications"]] == [R1, R2]
+          and all(a["eligibility"]["case"]["eligible"] for a in js["applications"]), (js, err))
+    check("the round and the endorsement are on every application", s.sql1(
+        "select count(*) from registry.applications where round = '2026' and endorsed_on is not null") == "2")
+    with open(apath, "w", encoding="utf-8") as f:
+        f.write("licence,name,gender,birth_date,firm,licensed_since,pools,specialties,phone,email\n"
+                "13303209900000013,冯三,男,1990-01-01,温州甲律师事务所,2015-01-01,duty,,,\n"
+                "13303209900000014,冯四,X,1991-02-31,温州乙律师事务所,2016-02-02,none,,,\n")
+    n_before = s.sql1("select count(*) from registry.applications")
+    rc, out, err = s.ctl("apply", apath, "--round", "2026")
+    check("a CSV with a bad row records nothing and names the line",
+          rc == 1 and "第 3 行" in err and s.sql1("select count(*) from registry.applications") == n_before, err)
+
     # ---- the biennial round re-confirms members (clause 4)
     rpath = os.path.join(s.dir, "round.csv")
     with open(rpath, "w", encoding="utf-8") as f:
