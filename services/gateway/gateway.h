@@ -69,6 +69,7 @@ typedef struct gateway {
     int http_port;
     char *hotline_secret;
     char *quality_secret;
+    char *center_name; /* [gateway] center_name: opens the public page's title */
     int replay_window_s;
     int max_body_bytes;
     int max_batch;

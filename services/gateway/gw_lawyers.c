@@ -322,7 +322,7 @@ static void s_load_done(db_job_t *job, bool committed, const char *error, void *
     }
     json_t *known = json_object();
     gw_public_t *pub = gw_public_new();
-    bool ok = known && pub;
+    bool ok = known && pub && gw_public_set_center_name(pub, gw->center_name) == 0;
     for (int i = 0; ok && i < PQntuples(lr); i++) {
         ok = json_object_set_new(known, db_value(lr, i, 0), json_true()) == 0;
         if (ok && strcmp(db_value(lr, i, 1), "t") == 0)

@@ -369,7 +369,8 @@ struct gw_public {
     bool avail_ok;
     s_cached_t cache[GW_PUBLIC_CACHE_SLOTS];
     size_t cache_bytes;
-    char *scratch; /* the last answer too big to cache */
+    char *scratch;     /* the last answer too big to cache */
+    char *center_name; /* opens the page's title; NULL for none */
 };
 
 static const char *s_key(const s_rec_t *r)
@@ -451,6 +452,17 @@ gw_public_t *gw_public_new(void)
     return calloc(1, sizeof(gw_public_t));
 }
 
+int gw_public_set_center_name(gw_public_t *self, const char *name)
+{
+    char *copy = name && *name ? strdup(name) : NULL;
+    if (name && *name && !copy)
+        return -1;
+    free(self->center_name);
+    self->center_name = copy;
+    self->gen++; /* cached pages carry the old name */
+    return 0;
+}
+
 static void s_annual_clear(s_annual_t *a)
 {
     for (size_t i = 0; i < a->n; i++)
@@ -476,6 +488,7 @@ void gw_public_destroy(gw_public_t **self_p)
         free(self->members[i].blob);
     free(self->members);
     free(self->slots);
+    free(self->center_name);
     for (size_t i = 0; i < self->nannuals; i++)
         s_annual_clear(&self->annuals[i]);
     free(self->annuals);
@@ -930,6 +943,7 @@ int gw_public_view_live(gw_public_t *self, int today_y, int today_m, int today_d
                         const char *specialty, gw_public_view_t *v)
 {
     memset(v, 0, sizeof *v);
+    v->center_name = self->center_name;
     v->as_of_us = now_us;
     v->specialty = specialty && specialty[0] ? specialty : NULL;
     if (!self->avail_ok || self->avail_gen != self->gen) {
@@ -956,6 +970,7 @@ int gw_public_view_annual(const gw_public_t *self, int year, const char *special
     if (!a)
         return 1;
     v->year = year;
+    v->center_name = self->center_name;
     v->as_of_us = a->published_at;
     v->specialty = specialty && specialty[0] ? specialty : NULL;
     v->specialties = a->avail;
@@ -1076,6 +1091,12 @@ char *gw_public_render_html(const gw_public_view_t *v, int offset_min)
 {
     s_buf_t title = {0}, meta = {0}, filters = {0}, list = {0}, years = {0}, page = {0};
     char date[64];
+    if (v->center_name) {
+        char *esc = gw_public_html_escape(v->center_name);
+        if (esc)
+            s_adds(&title, esc);
+        free(esc);
+    }
     if (v->year)
         s_addf(&title, s_zh.title_annual, v->year);
     else

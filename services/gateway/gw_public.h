@@ -60,6 +60,9 @@ void gw_member_clear(gw_member_t *m);
 typedef struct gw_public gw_public_t;
 
 gw_public_t *gw_public_new(void);
+/* The center's name, which opens the page's title ("温州市法律援助中心办案
+ *人员资源库名单"); NULL or "" for none. 0, or -1 when out of memory. */
+int gw_public_set_center_name(gw_public_t *self, const char *name);
 void gw_public_destroy(gw_public_t **self_p);
 
 /* Adds a copy of the member (packed in one allocation), or replaces the one
@@ -120,10 +123,11 @@ static inline const char *gw_public_next(const char *s)
 
 /* What one answer shows. Valid while the model is not changed. */
 typedef struct {
-    int year;              /* 0: the live list; else the annual list of that year */
-    int64_t as_of_us;      /* live: when generated; annual: when published */
-    const char *specialty; /* the filter, NULL for none */
-    gw_public_row_t *rows; /* filtered, sorted by name (byte order), then a hidden key */
+    const char *center_name; /* opens the page's title; NULL for none */
+    int year;                /* 0: the live list; else the annual list of that year */
+    int64_t as_of_us;        /* live: when generated; annual: when published */
+    const char *specialty;   /* the filter, NULL for none */
+    gw_public_row_t *rows;   /* filtered, sorted by name (byte order), then a hidden key */
     size_t n;
     const char *const *specialties; /* every specialty of the unfiltered list, byte order */
     size_t nspecialties;

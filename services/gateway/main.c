@@ -16,6 +16,7 @@ static const cf_row_t s_rows[] = {
     {"gateway", "max_body_bytes", CF_INT, &s_gw.max_body_bytes, "4194304", true, 1024,
      64 * 1024 * 1024},
     {"gateway", "max_batch", CF_INT, &s_gw.max_batch, "1000", true, 1, GW_MAX_RECORDS},
+    {"gateway", "center_name", CF_STR, &s_gw.center_name, "温州市法律援助中心", true, 0, 0},
     {"gateway", "max_backlog", CF_INT, &s_gw.max_backlog, "50000", true, 100, 10000000},
 };
 
@@ -25,7 +26,7 @@ static int s_init(daemon_t *d, void *svc)
     gw->d = d;
     gw->lawyers = json_object();
     gw->pub = gw_public_new();
-    if (!gw->lawyers || !gw->pub)
+    if (!gw->lawyers || !gw->pub || gw_public_set_center_name(gw->pub, gw->center_name) != 0)
         return -1;
     gw_commit_init(gw);
     gw->registry =

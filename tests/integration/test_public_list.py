@@ -365,7 +365,7 @@ with Stack(["registry", "gateway"]) as s:
     check("annual list: no private value in either body", leaks(body) == [] and leaks(page) == [],
           (leaks(body), leaks(page)))
     check("annual page: its title, the rows of the JSON, a link back to the live list",
-          st == 200 and "<title>%d年度办案人员资源库名单</title>" % year in page
+          st == 200 and "<title>温州市法律援助中心%d年度办案人员资源库名单</title>" % year in page
           and table(page)[1:] == [html_row(m) for m in js["members"]]
           and '<a href="case-pool">当前名单</a>' in page, page[-1500:])
     st, js, h = get_list(s, "?year=%d&specialty=%s" % (year, urllib.parse.quote(HUNYIN)))

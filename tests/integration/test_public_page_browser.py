@@ -70,7 +70,8 @@ with Stack(daemons="all") as s:
 
     r = chromium("--dump-dom", url)
     dom = r.stdout
-    check("Chromium renders the page", r.returncode == 0 and "<html" in dom.lower(), r.stderr[-2000:])
+    check("Chromium renders the page, titled with the center's name",
+          r.returncode == 0 and "<title>温州市法律援助中心办案人员资源库名单</title>" in dom, r.stderr[-2000:])
     check("the rendered page lists every case-pool member",
           all(r_["name"] in dom for r_ in case), [r_["name"] for r_ in case if r_["name"] not in dom])
     private = [v for r_ in rows for v in (r_["licence"], r_["phone"], r_["email"], r_["firm"]) if v]

@@ -652,6 +652,26 @@ static void test_render_json(void **state)
     gw_public_destroy(&pub);
 }
 
+static void test_center_name_opens_the_title(void **state)
+{
+    gw_public_t *pub = s_sample();
+    assert_int_equal(gw_public_set_center_name(pub, "温州市<法律援助>中心"), 0);
+    gw_public_view_t v;
+    assert_int_equal(gw_public_view_live(pub, 2026, 5, 20, NOW_US, NULL, &v), 0);
+    char *page = gw_public_render_html(&v, OFFSET);
+    gw_public_view_free(&v);
+    assert_non_null(strstr(page, "<title>温州市&lt;法律援助&gt;中心办案人员资源库名单</title>"));
+    assert_null(strstr(page, "<法律援助>"));
+    free(page);
+    assert_int_equal(gw_public_set_center_name(pub, NULL), 0);
+    assert_int_equal(gw_public_view_annual(pub, 2025, NULL, &v), 0);
+    page = gw_public_render_html(&v, OFFSET);
+    gw_public_view_free(&v);
+    assert_non_null(strstr(page, "<title>2025年度办案人员资源库名单</title>"));
+    free(page);
+    gw_public_destroy(&pub);
+}
+
 static void test_render_html(void **state)
 {
     gw_public_t *pub = s_sample();
@@ -741,6 +761,7 @@ int main(void)
         cmocka_unit_test(test_annual_views),
         cmocka_unit_test(test_render_json),
         cmocka_unit_test(test_render_html),
+        cmocka_unit_test(test_center_name_opens_the_title),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
