@@ -4,7 +4,9 @@
  * and every change of standing writes an audit row (audit.xid). At the end of
  * a transaction two reads find exactly what this transaction changed: the
  * lawyers to announce (LawyerChanged, from the lawyer_events view) and the
- * audit rows that tell someone (MemberNotice). No caller has to keep a list. */
+ * audit rows that tell someone (MemberNotice). No caller has to keep a list,
+ * and a transaction that changed nothing has no id and finds nothing
+ * (pg_current_xact_id_if_assigned: reading does not assign one). */
 #include "registry.h"
 
 #include "events.pb-c.h"
@@ -18,7 +20,8 @@
 static const char s_lawyers_sql[] =
     "SELECT center, licence, name, gender, birth_date, firm, licensed_since, pools, specialties, "
     "  phone, email, status, suspended_until, cases_suspended, banned_until, memberships, serving "
-    "FROM lawyer_events WHERE updated_xid = pg_current_xact_id() ORDER BY center, licence";
+    "FROM lawyer_events WHERE updated_xid = pg_current_xact_id_if_assigned() ORDER BY center, "
+    "licence";
 
 static const char s_notices_sql[] =
     "SELECT a.id, a.center, a.lawyer, l.name, a.notice, a.pool, a.rule, a.reason, a.until, "
@@ -27,7 +30,7 @@ static const char s_notices_sql[] =
     "           a.other), l.phone, l.email "
     "FROM audit a JOIN lawyers l ON l.center = a.center AND l.licence = a.lawyer "
     "LEFT JOIN firms f ON f.center = a.center AND f.name = l.firm "
-    "WHERE a.xid = pg_current_xact_id() AND a.notice <> '' ORDER BY a.id";
+    "WHERE a.xid = pg_current_xact_id_if_assigned() AND a.notice <> '' ORDER BY a.id";
 
 int reg_announce_add(db_job_t *job)
 {
