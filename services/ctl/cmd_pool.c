@@ -181,10 +181,21 @@ static void s_show_members(json_t *b, void *arg)
     }
 }
 
+static const char *s_status_zh(const char *status)
+{
+    static const char *const map[][2] = {
+        {"active", "在库"},   {"suspended", "暂停"}, {"applicant", "申请中"},
+        {"exited", "已退出"}, {"removed", "已清退"}, {"outside", "库外（可直接安排）"}};
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(status, map[i][0]) == 0)
+            return map[i][1];
+    return status;
+}
+
 static void s_show_member(json_t *b, void *arg)
 {
     printf("%s（%s）%s  %s\n", s_str(b, "name"), s_str(b, "licence"), s_str(b, "firm"),
-           s_str(b, "status"));
+           s_status_zh(s_str(b, "status")));
     size_t i;
     json_t *p;
     json_array_foreach(json_object_get(b, "pools"), i, p)

@@ -5,6 +5,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,6 +86,10 @@ Fayuan__CtlReply *ctl_call(ctl_t *c, const char *service, const char *command,
         actor = getenv("SUDO_USER");
     if (!actor || !*actor)
         actor = getenv("USER");
+    if (!actor || !*actor) {
+        const struct passwd *pw = getpwuid(getuid());
+        actor = pw ? pw->pw_name : NULL;
+    }
     fayuan__ctl_request__args_entry__init(&entries[nargs]);
     entries[nargs].key = (char *)"actor";
     entries[nargs].value = (char *)(actor && *actor ? actor : "?");
