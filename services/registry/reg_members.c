@@ -174,6 +174,27 @@ static const char s_ban_sql[] =
 
 /* ---- the commands ---------------------------------------------------------- */
 
+/* A clause as staff cite it: a or b, alone or with an item: "25", "25(3)". */
+static bool s_rule_ok(const char *rule, const char *a, const char *b)
+{
+    const char *clauses[] = {a, b};
+    for (size_t i = 0; i < 2; i++) {
+        size_t n = clauses[i] ? strlen(clauses[i]) : 0;
+        if (n == 0 || strncmp(rule, clauses[i], n) != 0)
+            continue;
+        const char *r = rule + n;
+        if (*r == '\0')
+            return true;
+        if (*r++ != '(' || !(*r >= '1' && *r <= '9'))
+            continue;
+        while (*r >= '0' && *r <= '9')
+            r++;
+        if (strcmp(r, ")") == 0)
+            return true;
+    }
+    return false;
+}
+
 typedef struct {
     s_member_t m;
     const char *command;
@@ -259,6 +280,11 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
         if (!reason || !rule)
             return reg_fail(rc, "missing_argument",
                             "暂停须写明依据条款（--rule，如 20 或 25）和事由（--reason）");
+        if (!s_rule_ok(rule, "20", "25"))
+            return reg_fail(rc, "invalid_argument",
+                            "--rule 应为暂停的依据条款：20（值班）或 25（办案），可带项，如 "
+                            "20(1)、25(3)；收到：%s",
+                            rule);
         int64_t u = reg_arg_day(rc, "until", POOL_NONE);
         if (u == -2)
             return REG_FAIL;
@@ -319,6 +345,9 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
     } else { /* member_remove */
         if (!reason)
             return reg_fail(rc, "missing_argument", "清退须写明事由（--reason）");
+        if (rule && !s_rule_ok(rule, "28", NULL))
+            return reg_fail(rc, "invalid_argument",
+                            "--rule 应为清退的依据条款 28，可带项，如 28(2)；收到：%s", rule);
         action = POOL_A_REMOVE;
         sql = NULL;
         ch.rule = rule ? rule : "28";

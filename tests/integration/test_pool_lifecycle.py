@@ -165,6 +165,13 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
                  10, "assignd sees A serving cases only")
     rc, out, err = s.ctl("suspend", A, "--pool", "duty", "--reason", "x")
     check("a suspension without its rule is refused", rc == 1 and "rule" in err, err)
+    rc, out, err = s.ctl("suspend", A, "--pool", "duty", "--rule", "13", "--reason", "x")
+    check("a suspension citing a clause that does not suspend is refused", rc == 1 and "20" in err, err)
+    rc, out, err = s.ctl("suspend", A, "--pool", "case", "--rule", "25(3)", "--reason", "案件质量不合格")
+    check("a clause with its item is accepted", rc == 0
+          and s.sql1("select suspension_rule from registry.memberships where licence = %s and pool = 'case'", A)
+          == "25(3)", err)
+    check("resume the case pool", s.ctl("resume", A, "--pool", "case")[0] == 0)
     check("resume", s.ctl("resume", A, "--pool", "duty")[0] == 0
           and s.sql1("select state from registry.memberships where licence = %s and pool = 'duty'", A) == "active")
 
