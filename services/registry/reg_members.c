@@ -264,6 +264,7 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
     pool_state_t to[2];
     s_change_t ch = {.reason = reason, .rule = rule};
     const char *sql = NULL;
+    bool waits = false; /* a voluntary exit with open cases */
     pool_action_t action;
     const char *cmd = c->command;
 
@@ -332,16 +333,12 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
         action = voluntary ? POOL_A_EXIT : POOL_A_REPORT;
         ch.probation = kind;
         ch.rule = voluntary ? "26" : "27";
-        if (voluntary && m->open_cases > 0) {
-            /* clause 26: already assigned matters are finished first */
-            sql = s_pending_sql;
-            ch.action = "exit_pending";
-            ch.notice = "exit_pending";
-        } else {
-            sql = s_exit_sql;
-            ch.action = "exited";
-            ch.notice = "exited";
-        }
+        /* clause 26: already assigned matters are finished first — the case
+         * pool waits for them (a pending exit), any other pool leaves now */
+        sql = s_exit_sql;
+        ch.action = "exited";
+        ch.notice = "exited";
+        waits = voluntary && m->open_cases > 0;
     } else { /* member_remove */
         if (!reason)
             return reg_fail(rc, "missing_argument", "清退须写明事由（--reason）");
@@ -409,26 +406,30 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
 
     if (s_for_pools(rc, m, pool, action, t, to) != 0)
         return REG_FAIL;
+    bool pending = false;
     for (size_t i = 0; i < m->nms; i++) {
         if (!t[i])
             continue;
-        ch.pool = m->ms[i].pool;
-        ch.from = pool_state_name(m->ms[i].state);
-        ch.to = sql == s_pending_sql ? ch.from : pool_state_name(to[i]);
-        if (sql == s_pending_sql && m->ms[i].exit_pending)
-            continue;
-        s_change(rc, job, sql, &ch);
+        s_change_t one = ch;
+        const char *q = sql;
+        one.pool = m->ms[i].pool;
+        one.from = pool_state_name(m->ms[i].state);
+        one.to = pool_state_name(to[i]);
+        if (waits && strcmp(one.pool, "case") == 0) {
+            pending = true;
+            to[i] = m->ms[i].state; /* stays until the last case is finished */
+            if (m->ms[i].exit_pending)
+                continue;
+            q = s_pending_sql;
+            one.to = one.from;
+            one.action = one.notice = "exit_pending";
+        }
+        s_change(rc, job, q, &one);
     }
-    if (sql == s_pending_sql) {
-        s_out_states(rc, m, t, to);
-        for (size_t i = 0; i < m->nms; i++)
-            if (t[i])
-                json_object_set_new(json_object_get(rc->out, "pools"), m->ms[i].pool,
-                                    json_string(pool_state_name(m->ms[i].state)));
+    s_out_states(rc, m, t, to);
+    if (pending) {
         json_object_set_new(rc->out, "exit_pending", json_true());
         json_object_set_new(rc->out, "open_cases", json_integer(m->open_cases));
-    } else {
-        s_out_states(rc, m, t, to);
     }
     return db_job_pending_count(job) > 0 ? REG_DONE
                                          : reg_fail(rc, "not_allowed", "退出申请已在等待中");

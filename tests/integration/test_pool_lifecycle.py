@@ -323,6 +323,18 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
     rc, out, err = s.ctl("list", "publish", "--year", "1999")
     check("a year out of range is refused", rc == 1, err)
 
+    # leaving both pools with a case open: the duty pool at once, the case pool once it is finished
+    check("a case assigned to A", s.ctl("case", "assign", "AJ-2026-003", "--lawyer", A)[0] == 0)
+    s.wait_until(lambda: s.sql1("select count(*) from registry.open_cases where lawyer = %s", A) == "1",
+                 10, "registry sees A's open case")
+    rc, js, err = s.ctl_json("--json", "exit", A, "--kind", "voluntary", "--reason", "转行")
+    check("A leaves the duty pool now; the case pool waits for the open case",
+          rc == 0 and js["pools"] == {"duty": "exited", "case": "active"} and js["exit_pending"] is True,
+          (js, err))
+    check("staff withdraw the case", s.ctl("case", "finish", "AJ-2026-003", "--how", "withdrawn")[0] == 0)
+    s.wait_until(lambda: s.sql1("select state from registry.memberships where licence = %s and pool = 'case'",
+                                A) == "exited", 15, "A's exit completed")
+
     rc, out, err = s.ctl("member", N)
     check("staff see a member's full history", rc == 0 and "probation_passed" in out and "staff:" in out, out)
 done()
