@@ -139,6 +139,7 @@ unit: $(UNIT_BIN)
 bench: all
 	BUILD=$(BUILD) tests/bench/run
 	BUILD=$(BUILD) tests/bench/close
+	BUILD=$(BUILD) tests/bench/import
 
 run:
 	deploy/stack up
