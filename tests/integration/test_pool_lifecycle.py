@@ -249,6 +249,20 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
     check("staff name the mentor", rc == 0 and js["partners"] == {"case": A}
           and s.sql1("select mentor from registry.memberships where licence = %s", P) == A, (js, err))
 
+    # ---- rectification refused: removal (clause 28(2))
+    rc, out, err = s.ctl("rectify", C, "--result", "refused")
+    check("no rectification was ordered: nothing to refuse", rc == 1 and "整改" in err, err)
+    check("C suspended from cases, rectification ordered", s.ctl(
+        "suspend", C, "--pool", "case", "--rule", "25(4)", "--reason", "经查证投诉属实")[0] == 0)
+    rc, out, err = s.ctl("rectify", C, "--result", "refused", "--reason", "拒不整改")
+    check("refusing to rectify removes C under 28(2), with the ban, told to C and the firm",
+          rc == 0 and s.sql1("select exit_kind from registry.memberships where licence = %s "
+                             "and pool = 'case'", C) == "removed"
+          and s.sql1("select count(*) from registry.audit where lawyer = %s and action = "
+                     "'rectification_refused'", C) == "1"
+          and s.sql("select rule, tell_firm from registry.audit where lawyer = %s and notice = 'removed'", C)
+          == [("28(2)", "t")], (out, err))
+
     # ---- out-of-pool lawyers (clause 9)
     O = "13303209900000009"
     rc, out, err = s.ctl("outside", "add", O, "--name", "孙库外", "--gender", "男", "--birth-date",
