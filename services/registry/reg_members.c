@@ -22,7 +22,7 @@ static const char s_read_sql[] =
     "SELECT m.pool, m.state, m.probation, m.exit_pending, l.qualified_since::text, "
     "  l.licensed_since::text, l.first_case_here::text, l.name, "
     "  (SELECT count(*) FROM open_cases o WHERE o.center = l.center AND o.lawyer = l.licence), "
-    "  m.rectification "
+    "  m.rectification, m.suspension_rule "
     "FROM lawyers l LEFT JOIN memberships m ON m.center = l.center AND m.licence = l.licence "
     "WHERE l.center = $1 AND l.licence = $2 ORDER BY m.pool DESC";
 
@@ -32,6 +32,7 @@ typedef struct {
     char probation[12];
     bool exit_pending;
     char rectification[12];
+    char suspension_rule[16];
 } s_ms_t;
 
 typedef struct {
@@ -75,6 +76,7 @@ static int s_load(reg_cmd_t *rc, db_job_t *job, s_member_t *m)
         snprintf(x->probation, sizeof x->probation, "%s", db_value(res, i, 2));
         x->exit_pending = strcmp(db_value(res, i, 3), "t") == 0;
         snprintf(x->rectification, sizeof x->rectification, "%s", db_value(res, i, 9));
+        snprintf(x->suspension_rule, sizeof x->suspension_rule, "%s", db_value(res, i, 10));
     }
     return 0;
 }
@@ -199,6 +201,39 @@ typedef struct {
     s_member_t m;
     const char *command;
 } s_cmd_t;
+
+/* A suspension staff ordered (clauses 20, 25), whose rectification staff
+ * record here; the red-list suspensions of clause 13 and the 25(3) stops
+ * come from scored, which tracks their rectification (fayuanctl sanction). */
+static bool s_staff_suspension(const s_ms_t *x)
+{
+    return x->state == POOL_S_SUSPENDED && s_rule_ok(x->suspension_rule, "20", "25");
+}
+
+/* resume / rectify: -1 (after reg_fail) when a targeted pool's suspension
+ * is scored's, or when refused finds no rectification staff ordered. */
+static int s_check_rectification(reg_cmd_t *rc, const s_member_t *m, const char *pool, bool refused)
+{
+    bool ordered = false;
+    for (size_t i = 0; i < m->nms; i++) {
+        const s_ms_t *x = &m->ms[i];
+        if (pool && strcmp(pool, x->pool) != 0)
+            continue;
+        if (x->state == POOL_S_SUSPENDED && !s_staff_suspension(x)) {
+            reg_fail(rc, "sanction",
+                     "%s的暂停由积分服务按第%s条决定，整改结果请用 fayuanctl sanction rectified "
+                     "或 sanction refused 记录",
+                     s_pool_zh(x->pool), x->suspension_rule);
+            return -1;
+        }
+        ordered |= s_staff_suspension(x) && strcmp(x->rectification, "ordered") == 0;
+    }
+    if (refused && !ordered) {
+        reg_fail(rc, "not_allowed", "该人员没有待整改的暂停，无需记录拒不整改");
+        return -1;
+    }
+    return 0;
+}
 
 /* Applies action to every targeted membership that allows it; -1 (after
  * reg_fail) if none does. */
@@ -350,15 +385,11 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
         ch.rule = rule ? rule : "28";
     }
 
+    if ((strcmp(cmd, "member_resume") == 0 || strcmp(cmd, "member_rectify") == 0) &&
+        s_check_rectification(rc, m, pool, action == POOL_A_REMOVE) != 0)
+        return REG_FAIL;
     if (action == POOL_A_REMOVE) {
         bool refused = strcmp(cmd, "member_rectify") == 0;
-        if (refused && !pool) {
-            bool ordered = false;
-            for (size_t i = 0; i < m->nms; i++)
-                ordered |= strcmp(m->ms[i].rectification, "ordered") == 0;
-            if (!ordered)
-                return reg_fail(rc, "not_allowed", "该人员没有待整改的暂停，无需记录拒不整改");
-        }
         if (s_for_pools(rc, m, NULL, POOL_A_REMOVE, t, to) != 0)
             return REG_FAIL;
         int64_t ban_day = rc->reg->removal_years > 0
@@ -377,7 +408,8 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
         for (size_t i = 0; i < m->nms; i++) {
             if (!t[i])
                 continue;
-            if (refused && strcmp(m->ms[i].rectification, "ordered") == 0) {
+            if (refused && s_staff_suspension(&m->ms[i]) &&
+                strcmp(m->ms[i].rectification, "ordered") == 0) {
                 s_change_t rf = {.pool = m->ms[i].pool,
                                  .to = pool_state_name(m->ms[i].state),
                                  .from = pool_state_name(m->ms[i].state),

@@ -88,6 +88,13 @@ with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:
                  "and state = 'active'") == str(N - half)
           and s.sql1("select count(*) from registry.memberships where pool = 'duty' and state = 'active'")
           == str(N - half))
+    rc, out, err = s.ctl("resume", lics[0])
+    check("staff cannot lift a clause 13 suspension in the registry: scored tracks its rectification",
+          rc == 1 and "sanction" in err and s.sql1(
+              "select count(*) from registry.memberships where licence = %s and state = 'suspended'",
+              lics[0]) == "2", err)
+    rc, out, err = s.ctl("rectify", lics[-1], "--result", "refused")
+    check("nor record a refused rectification for scored's 25(3) stop", rc == 1, err)
     check("open cases are exactly those assigned and not finished",
           s.sql1("select count(*) from registry.open_cases") == str(N - len(finished)))
     check("the first case here recorded for every member with an assignment",
