@@ -417,6 +417,35 @@ static const char s_decide_ms_sql[] =
     "INSERT INTO audit (center, lawyer, pool, action, reason, rule, actor, notice) "
     "SELECT center, licence, pool, $5, $6, '7', $7, $8 FROM u";
 
+/* Writes a decision: every pool the application names becomes approved
+ * (approve[k]) or rejected, each with its audit row and notice, and the
+ * application takes the decision's state (approved if any pool is). */
+static void s_write_decision(reg_cmd_t *rc, db_job_t *job, const s_app_t *app, const char *id,
+                             const bool approve[2], const char *reason)
+{
+    bool any = false;
+    for (int k = 0; k < 2; k++) {
+        if (!app->pools[k])
+            continue;
+        const char *state = approve[k] ? "approved" : "rejected";
+        const char *why = approve[k] ? (reason ? reason : "审核通过，须参加培训并通过考试后上岗")
+                          : approve[1 - k] ? "未获批准加入该资源库"
+                                           : reason;
+        const char *p[] = {rc->center, app->licence, k == 0 ? "duty" : "case",
+                           state,      state,        why,
+                           rc->actor,  state,        id};
+        db_job_add(job, s_decide_ms_sql, 9, p);
+        any |= approve[k];
+    }
+    const char *state = any ? "approved" : "rejected";
+    const char *p[] = {rc->center, id, rc->actor, reason ? reason : "", state};
+    db_job_add(job,
+               "UPDATE applications SET state = $5, decided_by = $3, decided_at = now(), "
+               "  decision_reason = $4 WHERE center = $1 AND id = $2::bigint",
+               5, p);
+    rc->out = json_pack("{s:s, s:s}", "application", id, "state", state);
+}
+
 static reg_step_t s_decide(reg_cmd_t *rc, db_job_t *job, int stage)
 {
     s_app_t *app = rc->data;
@@ -462,20 +491,8 @@ static reg_step_t s_decide(reg_cmd_t *rc, db_job_t *job, int stage)
         const char *reason = reg_arg(rc, "reason");
         if (!reason)
             return reg_fail(rc, "missing_argument", "驳回须写明理由（--reason）");
-        for (int k = 0; k < 2; k++) {
-            if (!app->pools[k])
-                continue;
-            const char *p[] = {rc->center, app->licence, k == 0 ? "duty" : "case",
-                               "rejected", "rejected",   reason,
-                               rc->actor,  "rejected",   id};
-            db_job_add(job, s_decide_ms_sql, 9, p);
-        }
-        const char *p[] = {rc->center, id, rc->actor, reason, "rejected"};
-        db_job_add(job,
-                   "UPDATE applications SET state = $5, decided_by = $3, decided_at = now(), "
-                   "  decision_reason = $4 WHERE center = $1 AND id = $2::bigint",
-                   5, p);
-        rc->out = json_pack("{s:s, s:s}", "application", id, "state", "rejected");
+        const bool none[2] = {false, false};
+        s_write_decision(rc, job, app, id, none, reason);
         return REG_DONE;
     }
     /* approve, stage 2: eligibility now */
@@ -509,29 +526,8 @@ static reg_step_t s_decide(reg_cmd_t *rc, db_job_t *job, int stage)
         return reg_fail(
             rc, "ineligible", "不符合入库条件，不能批准：%s%s", fails,
             app->pools[0] && app->pools[1] && !only ? "可用 --pool 只批准符合条件的资源库" : "");
-    const char *reason = reg_arg(rc, "reason");
-    for (int k = 0; k < 2; k++) {
-        if (!app->pools[k])
-            continue;
-        bool yes = !only || s_pool_index(only) == k;
-        const char *p[] = {rc->center,
-                           app->licence,
-                           k == 0 ? "duty" : "case",
-                           yes ? "approved" : "rejected",
-                           yes ? "approved" : "rejected",
-                           yes ? (reason ? reason : "审核通过，须参加培训并通过考试后上岗")
-                               : "未获批准加入该资源库",
-                           rc->actor,
-                           yes ? "approved" : "rejected",
-                           id};
-        db_job_add(job, s_decide_ms_sql, 9, p);
-    }
-    const char *p[] = {rc->center, id, rc->actor, reason ? reason : "", "approved"};
-    db_job_add(job,
-               "UPDATE applications SET state = $5, decided_by = $3, decided_at = now(), "
-               "  decision_reason = $4 WHERE center = $1 AND id = $2::bigint",
-               5, p);
-    rc->out = json_pack("{s:s, s:s}", "application", id, "state", "approved");
+    const bool yes[2] = {!only || s_pool_index(only) == 0, !only || s_pool_index(only) == 1};
+    s_write_decision(rc, job, app, id, yes, reg_arg(rc, "reason"));
     return REG_DONE;
 }
 

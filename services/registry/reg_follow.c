@@ -58,12 +58,12 @@ db_next_t registry_apply_gateway(consumer_apply_t *a, void *arg)
                 fayuan__quality_evaluation__unpack(NULL, env->payload.len, env->payload.data);
             if (!ev)
                 continue;
-            char level[16];
-            snprintf(level, sizeof level, "%d", ev->level);
-            const char *v[] = {ev->external_id, env->center, ev->lawyer,
-                               ev->case_no,     level,       ev->grade};
-            for (int k = 0; k < 6; k++)
-                pgarr_add(&e[k], v[k]);
+            pgarr_add(&e[0], ev->external_id);
+            pgarr_add(&e[1], env->center);
+            pgarr_add(&e[2], ev->lawyer);
+            pgarr_add(&e[3], ev->case_no);
+            pgarr_add_int(&e[4], ev->level);
+            pgarr_add(&e[5], ev->grade);
             pgarr_add_int(&e[6], ev->evaluated_at);
             ne++;
             fayuan__quality_evaluation__free_unpacked(ev, NULL);
