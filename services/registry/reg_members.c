@@ -197,10 +197,20 @@ static bool s_rule_ok(const char *rule, const char *a, const char *b)
     return false;
 }
 
+/* A command on one member: stage 0 reads the member (s_read), the later
+ * stages are the command's own (fn, which loads what was read: s_load). */
+typedef reg_step_t (*s_member_fn)(reg_cmd_t *rc, db_job_t *job, s_member_t *m, int stage);
+
 typedef struct {
     s_member_t m;
-    const char *command;
+    s_member_fn fn;
 } s_cmd_t;
+
+static reg_step_t s_member_step(reg_cmd_t *rc, db_job_t *job, int stage)
+{
+    s_cmd_t *c = rc->data;
+    return stage == 0 ? s_read(rc, job, &c->m) : c->fn(rc, job, &c->m, stage);
+}
 
 /* A suspension staff ordered (clauses 20, 25), whose rectification staff
  * record here; the red-list suspensions of clause 13 and the 25(3) stops
@@ -281,12 +291,8 @@ static void s_out_states(reg_cmd_t *rc, const s_member_t *m, const bool t[2],
 /* member_train / member_exam_fail / member_suspend / member_resume /
  * member_exit / member_remove / member_rectify: one stage to read, one to
  * decide and change. */
-static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
+static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, s_member_t *m, int stage)
 {
-    s_cmd_t *c = rc->data;
-    s_member_t *m = &c->m;
-    if (stage == 0)
-        return s_read(rc, job, m);
     if (s_load(rc, job, m) != 0)
         return REG_FAIL;
     const char *pool;
@@ -301,7 +307,7 @@ static reg_step_t s_simple(reg_cmd_t *rc, db_job_t *job, int stage)
     const char *sql = NULL;
     bool waits = false; /* a voluntary exit with open cases */
     pool_action_t action;
-    const char *cmd = c->command;
+    const char *cmd = rc->command;
 
     if (strcmp(cmd, "member_train") == 0) {
         int64_t on = reg_arg_day(rc, "on", rc->today);
@@ -504,12 +510,8 @@ static const char *s_pick(const PGresult *res, int64_t today, int min_years)
     return k >= 0 ? db_value(res, k, 0) : NULL;
 }
 
-static reg_step_t s_exam(reg_cmd_t *rc, db_job_t *job, int stage)
+static reg_step_t s_exam(reg_cmd_t *rc, db_job_t *job, s_member_t *m, int stage)
 {
-    s_cmd_t *c = rc->data;
-    s_member_t *m = &c->m;
-    if (stage == 0)
-        return s_read(rc, job, m);
     const char *result = reg_arg(rc, "result");
     bool pass = result && strcmp(result, "pass") == 0;
     if (!result || (!pass && strcmp(result, "fail") != 0))
@@ -610,12 +612,8 @@ static reg_step_t s_exam(reg_cmd_t *rc, db_job_t *job, int stage)
 
 /* ---- probation decision (clause 19) ------------------------------------------ */
 
-static reg_step_t s_probation(reg_cmd_t *rc, db_job_t *job, int stage)
+static reg_step_t s_probation(reg_cmd_t *rc, db_job_t *job, s_member_t *m, int stage)
 {
-    s_cmd_t *c = rc->data;
-    s_member_t *m = &c->m;
-    if (stage == 0)
-        return s_read(rc, job, m);
     if (s_load(rc, job, m) != 0)
         return REG_FAIL;
     const s_ms_t *d = NULL;
@@ -749,12 +747,8 @@ static reg_step_t s_round(reg_cmd_t *rc, db_job_t *job, int stage)
 /* mentor assign LICENCE [--mentor X]: a case-pool member's mentor, chosen
  * by the rule (pool_pick_partner) or named by staff — for a newcomer whose
  * mentor left, or when nobody qualified at activation. */
-static reg_step_t s_mentor(reg_cmd_t *rc, db_job_t *job, int stage)
+static reg_step_t s_mentor(reg_cmd_t *rc, db_job_t *job, s_member_t *m, int stage)
 {
-    s_cmd_t *c = rc->data;
-    s_member_t *m = &c->m;
-    if (stage == 0)
-        return s_read(rc, job, m);
     const char *named = reg_arg(rc, "mentor");
     if (stage == 1) {
         if (s_load(rc, job, m) != 0)
@@ -808,29 +802,18 @@ static void s_cmd_free(void *p)
 
 bool registry_member_command(registry_t *reg, bus_ctl_req_t *req, const Fayuan__CtlRequest *cmd)
 {
-    static const char *const simple[] = {"member_train",
-                                         "member_suspend",
-                                         "member_resume",
-                                         "member_rectify",
-                                         "member_exit",
-                                         "member_remove",
-                                         NULL};
-    for (size_t i = 0; simple[i]; i++)
-        if (strcmp(cmd->command, simple[i]) == 0) {
-            s_cmd_t *c = calloc(1, sizeof *c);
-            c->command = simple[i];
-            reg_cmd_run(reg, req, s_simple, c, s_cmd_free);
-            return true;
-        }
     static const struct {
         const char *command;
-        reg_step_fn step;
-    } staged[] = {{"member_exam", s_exam}, {"probation", s_probation}, {"mentor_assign", s_mentor}};
-    for (size_t i = 0; i < sizeof staged / sizeof staged[0]; i++)
-        if (strcmp(cmd->command, staged[i].command) == 0) {
+        s_member_fn fn;
+    } member[] = {
+        {"member_train", s_simple},   {"member_suspend", s_simple}, {"member_resume", s_simple},
+        {"member_rectify", s_simple}, {"member_exit", s_simple},    {"member_remove", s_simple},
+        {"member_exam", s_exam},      {"probation", s_probation},   {"mentor_assign", s_mentor}};
+    for (size_t i = 0; i < sizeof member / sizeof member[0]; i++)
+        if (strcmp(cmd->command, member[i].command) == 0) {
             s_cmd_t *c = calloc(1, sizeof *c);
-            c->command = staged[i].command;
-            reg_cmd_run(reg, req, staged[i].step, c, s_cmd_free);
+            c->fn = member[i].fn;
+            reg_cmd_run(reg, req, s_member_step, c, s_cmd_free);
             return true;
         }
     if (strcmp(cmd->command, "round_confirm") == 0) {
