@@ -23,5 +23,7 @@ const char *pgarr_str(pgarr_t *a);
 
 /* Hex-decodes into a malloc'ed buffer; -1 on bad input. */
 int pgarr_unhex(const char *hex, uint8_t **out, size_t *outlen);
+/* The value of one hex digit (either case), or -1. */
+int pgarr_hex_digit(char c);
 
 #endif

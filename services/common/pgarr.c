@@ -89,7 +89,7 @@ const char *pgarr_str(pgarr_t *a)
     return a->buf;
 }
 
-static int s_nibble(char c)
+int pgarr_hex_digit(char c)
 {
     if (c >= '0' && c <= '9')
         return c - '0';
@@ -109,7 +109,7 @@ int pgarr_unhex(const char *hex, uint8_t **out, size_t *outlen)
     if (!buf)
         return -1;
     for (size_t i = 0; i < n / 2; i++) {
-        int hi = s_nibble(hex[2 * i]), lo = s_nibble(hex[2 * i + 1]);
+        int hi = pgarr_hex_digit(hex[2 * i]), lo = pgarr_hex_digit(hex[2 * i + 1]);
         if (hi < 0 || lo < 0) {
             free(buf);
             return -1;

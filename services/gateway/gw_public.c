@@ -3,6 +3,8 @@
  * changes the wording in one place. */
 #include "gw_public.h"
 
+#include "fayuan/pgarr.h"
+
 #include "fayuan/timeutil.h"
 
 #include <assert.h>
@@ -741,17 +743,6 @@ bool gw_public_has_annual(const gw_public_t *self, int year)
 
 /* ---- the query ------------------------------------------------------------------ */
 
-static int s_hexval(char c)
-{
-    if (c >= '0' && c <= '9')
-        return c - '0';
-    if (c >= 'a' && c <= 'f')
-        return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F')
-        return c - 'A' + 10;
-    return -1;
-}
-
 /* Decodes s[0..len) ('+' is a space, %XX a byte) into out[cap] (NUL-
  * terminated). 0; -1 a broken escape; -2 longer than cap - 1 bytes. */
 static int s_unescape(const char *s, size_t len, char *out, size_t cap, size_t *outlen)
@@ -764,7 +755,7 @@ static int s_unescape(const char *s, size_t len, char *out, size_t cap, size_t *
         } else if (c == '%') {
             if (i + 2 >= len)
                 return -1;
-            int hi = s_hexval(s[i + 1]), lo = s_hexval(s[i + 2]);
+            int hi = pgarr_hex_digit(s[i + 1]), lo = pgarr_hex_digit(s[i + 2]);
             if (hi < 0 || lo < 0)
                 return -1;
             c = (char)(hi << 4 | lo);
