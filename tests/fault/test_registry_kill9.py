@@ -20,13 +20,8 @@ N = 120  # lawyers; the first half get suspend_all, the second half suspend_case
 
 
 def publish(s, producer, type_, payloads):
-    """Appends events to a producer's outbox exactly as its outbox code does."""
-    now = int(time.time() * 1e6)
     for p in payloads:
-        s.sql("WITH h AS (UPDATE {0}.outbox_head SET seq = seq + 1 RETURNING seq) "
-              "INSERT INTO {0}.outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
-              "SELECT seq, %s, 'wz', %s, %s, %s, decode(%s, 'hex') FROM h".format(producer),
-              type_, now, now, now, p.hex())
+        s.publish(producer, type_, p)
 
 
 with Stack(daemons="all", conf={"registry": {"expiry_check_s": "1"}}) as s:

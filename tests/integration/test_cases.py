@@ -64,11 +64,7 @@ def lawyer_changed(licence, name, status, pools=(), memberships=(), serving=()):
 
 def publish_registry(s, payload_hex):
     """One LawyerChanged into registryd's outbox, as its outbox module writes it."""
-    now = int(time.time() * 1e6)
-    s.sql("WITH h AS (UPDATE registry.outbox_head SET seq = seq + 1 RETURNING seq) "
-          "INSERT INTO registry.outbox (seq, type, center, occurred_at, recorded_at, origin_at, "
-          "  payload) SELECT seq, 'LawyerChanged', 'wz', %s, %s, %s, decode(%s, 'hex') FROM h",
-          now, now, now, payload_hex)
+    s.publish("registry", "LawyerChanged", bytes.fromhex(payload_hex))
 
 
 def events(s, type_):

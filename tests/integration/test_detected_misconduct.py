@@ -24,10 +24,7 @@ def misconduct(lawyer, code, at_us, note, source):
 
 
 def publish(s, producer, payload_hex, at_us):
-    s.sql("WITH h AS (UPDATE %s.outbox_head SET seq = seq + 1 RETURNING seq) "
-          "INSERT INTO %s.outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
-          "SELECT seq, 'MisconductDetected', 'wz', %%s, %%s, %%s, decode(%%s, 'hex') FROM h"
-          % (producer, producer), at_us, int(time.time() * 1e6), int(time.time() * 1e6), payload_hex)
+    s.publish(producer, "MisconductDetected", bytes.fromhex(payload_hex), occurred_at=at_us)
 
 
 prev_q, first, last = previous_quarter()

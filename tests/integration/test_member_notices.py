@@ -41,11 +41,7 @@ def member_notice(notice_id, lawyer, name, kind, pool="", rule="", reason="", un
 
 
 def publish(s, payload_hex):
-    now = int(time.time() * 1e6)
-    s.sql("WITH h AS (UPDATE registry.outbox_head SET seq = seq + 1 RETURNING seq) "
-          "INSERT INTO registry.outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
-          "SELECT seq, 'MemberNotice', 'wz', %s, %s, %s, decode(%s, 'hex') FROM h",
-          now, now, now, payload_hex)
+    s.publish("registry", "MemberNotice", bytes.fromhex(payload_hex))
 
 
 def local_date(us, offset_min):

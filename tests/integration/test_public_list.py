@@ -67,11 +67,7 @@ def case_pool_published(year, published_at, entries):
 
 def inject(s, typ, payload):
     """Writes one event into the registry's outbox, as registryd would."""
-    now = int(time.time() * 1e6)
-    s.sql("WITH h AS (UPDATE registry.outbox_head SET seq = seq + 1 RETURNING seq) "
-          "INSERT INTO registry.outbox (seq, type, center, occurred_at, recorded_at, origin_at, "
-          "payload) SELECT seq, %s, 'wz', %s, %s, %s, decode(%s, 'hex') FROM h",
-          typ, now, now, now, payload.hex())
+    s.publish("registry", typ, payload)
 
 
 # ---- expected values ----------------------------------------------------------------------

@@ -23,11 +23,7 @@ def sanction_due(sid, lawyer, kind, rule, reason, until):
 
 
 def publish(s, payload_hex):
-    now = int(time.time() * 1e6)
-    s.sql("WITH h AS (UPDATE score.outbox_head SET seq = seq + 1 RETURNING seq) "
-          "INSERT INTO score.outbox (seq, type, center, occurred_at, recorded_at, origin_at, payload) "
-          "SELECT seq, 'SanctionDue', 'wz', %s, %s, %s, decode(%s, 'hex') FROM h",
-          now, now, now, payload_hex)
+    s.publish("score", "SanctionDue", bytes.fromhex(payload_hex))
 
 
 prev_q, first, last = previous_quarter()

@@ -529,6 +529,15 @@ class Stack:
         rows = self.sql(query, *params)
         return rows[0][0] if rows else None
 
+    def publish(self, producer, type_, payload, occurred_at=None):
+        """Appends one event (payload: the packed message, bytes) to a producer's outbox
+        exactly as its outbox module writes it: the next gap-free seq, center wz."""
+        now = int(time.time() * 1e6)
+        self.sql("WITH h AS (UPDATE {0}.outbox_head SET seq = seq + 1 RETURNING seq) "
+                 "INSERT INTO {0}.outbox (seq, type, center, occurred_at, recorded_at, origin_at, "
+                 "  payload) SELECT seq, %s, 'wz', %s, %s, %s, decode(%s, 'hex') FROM h".format(producer),
+                 type_, occurred_at or now, now, now, payload.hex())
+
     # ---- daemons ------------------------------------------------------------------------------
 
     def _env(self, extra=None):
