@@ -118,14 +118,16 @@ $(BUILD)/tests/integration/%: tests/integration/%.c $(LIBCOMMON)
 
 # ---- fuzz targets (clang + libFuzzer) -------------------------------------
 # Each tests/fuzz/fuzz_<name>.c is linked against the sources named in its
-# first line comment: "/* fuzz-sources: a.c b.c */".
+# opening comment: "/* fuzz-sources: a.c b.c */" (it may run over several
+# " * " lines, as clang-format wraps it).
 FUZZ_SRC := $(wildcard tests/fuzz/fuzz_*.c)
 FUZZ_BIN := $(patsubst tests/fuzz/%.c,build/fuzz/%,$(FUZZ_SRC))
 FUZZ_CFLAGS := -std=c11 -D_GNU_SOURCE -g -O1 -Iinclude -Ibuild/gen $(PKG_CFLAGS) \
                -fsanitize=fuzzer,address,undefined
 build/fuzz/%: tests/fuzz/%.c $(PB_H) $(wildcard services/*/*.c services/*/*.h include/fayuan/*.h)
 	@mkdir -p $(dir $@)
-	clang $(FUZZ_CFLAGS) -o $@ $< $$(sed -n '1s/.*fuzz-sources:\(.*\)\*\/.*/\1/p' $<) \
+	clang $(FUZZ_CFLAGS) -o $@ $< $$(sed -n '1,/\*\//p' $< | tr '\n' ' ' | \
+	    sed -n 's/^ *\/\* *fuzz-sources:\([^*]*\( \*[^/][^*]*\)*\)\*\/.*/\1/p' | sed 's/ \* / /g') \
 	    $(patsubst %,build/gen/%,$(notdir $(PB_C))) $(PKG_LIBS)
 fuzz: $(FUZZ_BIN)
 

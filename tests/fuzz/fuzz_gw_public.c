@@ -1,4 +1,5 @@
-/*fuzz-sources: services/gateway/gw_public.c services/gateway/gw_feed.c services/common/timeutil.c services/common/pgarr.c*/
+/*fuzz-sources: services/gateway/gw_public.c services/gateway/gw_feed.c services/common/timeutil.c
+ * services/common/pgarr.c*/
 /* libFuzzer target for gw_public, the public case-pool list: the first byte
  * chooses what the rest is —
  *   0: a request's query string (gw_public_query_parse);
